@@ -1,0 +1,65 @@
+// The caching allocator every device uses: size classes, stream-aware reuse,
+// quota, statistics and trim, over a backend's raw DeviceMemory.
+// A block freed on stream S is reused on S at once (the stream orders the
+// work); on another stream only after fences recorded at free time complete.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "core/backend.h"
+
+namespace tsr {
+
+struct AllocatorStats {
+  int64_t bytes_in_use = 0;
+  int64_t bytes_reserved = 0;
+  int64_t peak_bytes_in_use = 0;
+  int64_t device_allocations = 0;
+  int64_t device_frees = 0;
+  int64_t requests = 0;
+  int64_t cache_hits = 0;
+};
+
+class CachingAllocator {
+ public:
+  // Host blocks and device blocks share one rounding rule; alignment is the
+  // DeviceMemory's business (64 bytes on the CPU).
+  CachingAllocator(DeviceMemory* memory, int64_t quota);
+  ~CachingAllocator();
+
+  // Size class of a request: 512-byte granules below 1 MiB, then four
+  // classes per power of two (at most 25% rounding).
+  static size_t round_size(size_t bytes);
+
+  // A block of at least `bytes` usable on `stream_key`; throws
+  // TSR_ERROR_OUT_OF_MEMORY / TSR_ERROR_QUOTA_EXCEEDED with sizes.
+  void* allocate(size_t bytes, const void* stream_key, size_t* out_size);
+  // Returns a block. `fences` (owned by the allocator from now on) guard
+  // reuse on streams other than `stream_key`.
+  void free(void* ptr, size_t size, const void* stream_key, std::vector<void*> fences);
+  // Gives every cached block whose fences are done back to the device.
+  void trim();
+  AllocatorStats stats() const;
+  void reset_counters();
+
+ private:
+  struct Cached {
+    void* ptr;
+    const void* stream_key;
+    std::vector<void*> fences;
+  };
+  bool fences_done(Cached& c);
+  void release_cached(Cached& c);
+  void trim_locked();
+
+  DeviceMemory* memory_;
+  int64_t quota_;
+  mutable std::mutex mu_;
+  std::multimap<size_t, Cached> cache_;
+  AllocatorStats stats_;
+};
+
+}  // namespace tsr
