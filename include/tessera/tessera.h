@@ -340,6 +340,7 @@ TSR_API tsr_status tsr_tensor_dtype(tsr_tensor tensor, tsr_dtype* out_dtype);
 TSR_API tsr_status tsr_tensor_numel(tsr_tensor tensor, int64_t* out_numel);
 /** numel * element size. */
 TSR_API tsr_status tsr_tensor_nbytes(tsr_tensor tensor, int64_t* out_bytes);
+/** The tensor's context, as a new handle the caller must release. */
 TSR_API tsr_status tsr_tensor_context(tsr_tensor tensor, tsr_context* out_context);
 TSR_API tsr_status tsr_tensor_device(tsr_tensor tensor, tsr_device* out_device);
 /** 1 when C-contiguous. */
@@ -360,8 +361,11 @@ TSR_API tsr_status tsr_tensor_permute(tsr_tensor tensor, const int32_t* axes, in
                                       tsr_tensor* out);
 TSR_API tsr_status tsr_tensor_transpose(tsr_tensor tensor, int32_t axis0, int32_t axis1,
                                         tsr_tensor* out);
-/** Per axis: start, stop, step (Python slice semantics after clamping;
- *  step != 0, negative steps allowed). Arrays have ndim entries. */
+/** Per axis: start, stop, step with Python slice semantics (negative indices
+ *  count from the end, out-of-range values clamp; step != 0, negative steps
+ *  allowed). INT64_MIN as a start and INT64_MAX as a stop mean "omitted"
+ *  (from the first element / to the last, in the step's direction). Arrays
+ *  have ndim entries. */
 TSR_API tsr_status tsr_tensor_slice(tsr_tensor tensor, const int64_t* starts,
                                     const int64_t* stops, const int64_t* steps,
                                     tsr_tensor* out);
