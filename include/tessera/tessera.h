@@ -422,7 +422,9 @@ TSR_API tsr_status tsr_binary(tsr_binary_op op, tsr_tensor a, tsr_tensor b, tsr_
                               tsr_tensor* out);
 /** out = op(a, scalar), or op(scalar, a) when scalar_first is 1. The scalar
  *  takes a's dtype, except a non-integral scalar with an integer or bool a,
- *  which gives float32. */
+ *  which gives float32. A whole scalar outside an integer a's range is
+ *  compared exactly, and gives TSR_ERROR_OUT_OF_RANGE for ops that would
+ *  compute in a's dtype. */
 TSR_API tsr_status tsr_binary_scalar(tsr_binary_op op, tsr_tensor a, double scalar,
                                      int32_t scalar_first, tsr_stream stream, tsr_tensor* out);
 /** out = cond ? a : b, broadcasting all three; cond is converted to bool. */
