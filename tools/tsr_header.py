@@ -137,7 +137,8 @@ def parse(path: str = HEADER) -> Header:
         h.callbacks.append(Function(m.group(2), m.group(1), _parse_params(m.group(3))))
     for m in re.finditer(r"TSR_API\s+([\w\s\*]+?)\s*\b(tsr_\w+)\s*\((.*?)\)\s*;", code, flags=re.S):
         ret, name, params = _norm_type(m.group(1)), m.group(2), m.group(3)
-        idx = raw.find(f" {name}(")
+        # The declaration itself, not an earlier mention of the name in a comment.
+        idx = re.search(r"TSR_API[^;(]*\b" + name + r"\s*\(", raw).start()
         line_start = raw.rfind("\n", 0, idx) + 1
         h.functions.append(Function(name, ret, _parse_params(params), _doc_before(raw, line_start)))
     return h
