@@ -52,7 +52,7 @@ namespace Tessera
         /// <summary>The C handle (tsr_context), for calls this binding does not wrap.</summary>
         public IntPtr DangerousGetHandle() { return Handle.DangerousGetHandle(); }
 
-        public bool IsDisposed => Handle.IsClosed;
+        public bool IsDisposed => Handle.IsDisposeRequested;
 
         /// <summary>The device this context runs on.</summary>
         public unsafe Device Device
@@ -133,7 +133,7 @@ namespace Tessera
         public void Dispose()
         {
             _defaultStream?.Dispose();
-            Handle.Dispose();
+            Handle.RequestDispose();
         }
     }
 }

@@ -17,7 +17,7 @@ namespace Tessera
             Handle = new EventHandle(raw, true);
         }
 
-        public bool IsDisposed => Handle.IsClosed;
+        public bool IsDisposed => Handle.IsDisposeRequested;
 
         /// <summary>Records the event at the current end of the stream (null = default).</summary>
         public void Record(Stream stream = null)
@@ -58,6 +58,6 @@ namespace Tessera
             return ms;
         }
 
-        public void Dispose() { Handle.Dispose(); }
+        public void Dispose() { Handle.RequestDispose(); }
     }
 }

@@ -35,7 +35,7 @@ namespace Tessera
         /// <summary>The C handle (tsr_stream), for calls this binding does not wrap.</summary>
         public IntPtr DangerousGetHandle() { return Handle.DangerousGetHandle(); }
 
-        public bool IsDisposed => Handle.IsClosed;
+        public bool IsDisposed => Handle.IsDisposeRequested;
 
         /// <summary>Blocks until all queued work is done; throws the first asynchronous
         /// failure (Status.Async, naming the op) and clears it.</summary>
@@ -80,7 +80,7 @@ namespace Tessera
             }
         }
 
-        public void Dispose() { Handle.Dispose(); }
+        public void Dispose() { Handle.RequestDispose(); }
 
         internal static TesseraHandle HandleOf(Stream stream) => stream?.Handle;
     }

@@ -28,9 +28,9 @@ namespace Tessera
         /// It stays valid only while this Tensor is alive and not disposed.</summary>
         public IntPtr DangerousGetHandle() { return Handle.DangerousGetHandle(); }
 
-        public bool IsDisposed => Handle.IsClosed;
+        public bool IsDisposed => Handle.IsDisposeRequested;
 
-        public void Dispose() { Handle.Dispose(); }
+        public void Dispose() { Handle.RequestDispose(); }
 
         // ---- creation ---------------------------------------------------------
 

@@ -90,6 +90,36 @@ namespace Tessera.Tests
         }
 
         [Test]
+        public static void DisposeRacingWithCallsOnAnotherThreadIsSafe()
+        {
+            using (var ctx = Cpu())
+            {
+                for (int round = 0; round < 20; round++)
+                {
+                    var a = Tensor.Full(ctx, DType.Float32, 1.0, 64);
+                    Exception ended = null;
+                    int calls = 0;
+                    var worker = new System.Threading.Thread(() =>
+                    {
+                        try
+                        {
+                            for (;;) { using (a.Exp()) calls++; }
+                        }
+                        catch (Exception e) { ended = e; }
+                    });
+                    worker.Start();
+                    while (System.Threading.Volatile.Read(ref calls) < 10) System.Threading.Thread.Sleep(0);
+                    a.Dispose(); // while the worker is calling into the library
+                    worker.Join();
+                    Check.True(ended is ObjectDisposedException,
+                               "the worker stops with ObjectDisposedException, got " + ended);
+                }
+                ctx.Synchronize();
+                Check.Equal(0L, ctx.GetStats().BytesInUse, "every tensor was released");
+            }
+        }
+
+        [Test]
         public static void TensorsKeepTheirContextAlive()
         {
             Tensor t;
