@@ -26,6 +26,19 @@ namespace Tessera
             Handle = new StreamHandle(raw, true);
         }
 
+        /// <summary>Wraps a caller's native stream (cudaStream_t, hipStream_t,
+        /// cl_command_queue); Tessera never destroys it, so it must outlive this
+        /// Stream and the work queued on it. Unsupported on the CPU.</summary>
+        public static unsafe Stream WrapNative(Context context, IntPtr nativeStream)
+        {
+            if (context == null)
+                throw new ArgumentNullException(nameof(context));
+            IntPtr raw;
+            using (var c = new Lease(context.Handle))
+                Error.Check(Native.tsr_stream_wrap_native(c.Value, (void*)nativeStream, &raw));
+            return new Stream(raw, null);
+        }
+
         internal Stream(IntPtr retained, Context owner)
         {
             Handle = new StreamHandle(retained, true);

@@ -376,5 +376,32 @@ namespace Tessera.Tests
                 Check.True(z.ToArray<float>().All(v => Math.Abs(v - 2f) < 1e-6f), "sqrt(2)^2 == 2 after the wait");
             }
         }
+
+        [Test]
+        public static unsafe void WrapSharesTheArrayWithoutACopy()
+        {
+            var rng = new Random(11);
+            float[] x = Check.RandomFloats(rng, 12, -1, 1);
+            var buffer = (float[])x.Clone();
+            using (var ctx = Cpu())
+            using (var wrapped = Tensor.Wrap(ctx, buffer, 3, 4))
+            using (var src = Tensor.FromArray(ctx, x, 3, 4))
+            {
+                fixed (float* p = buffer)
+                    Check.Equal((IntPtr)p, wrapped.DataPointer, "the tensor is the array's memory");
+                Check.Sequence(x, wrapped.ToArray<float>(), "values");
+                src.Unary(UnaryOp.Exp, wrapped);
+                ctx.Synchronize();
+                Check.Close(x.Select(v => Math.Exp(v)).ToArray(), Check.Widen(buffer), 1e-6, 0,
+                            "an op writing into the tensor wrote into the array");
+                Check.Fails(Status.ShapeMismatch, "Tensor.Wrap", () => Tensor.Wrap(ctx, new float[5], 2, 2).Dispose(),
+                            "5 elements, shape [2,2]");
+                Check.Fails(Status.Unsupported, "tsr_stream_wrap_native",
+                            () => Stream.WrapNative(ctx, new IntPtr(8)).Dispose(), "the CPU has no native streams");
+            }
+            // The pins are freed when the tensors go: nothing of ours keeps them.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
     }
 }

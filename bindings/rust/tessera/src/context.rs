@@ -195,6 +195,42 @@ impl Context {
             sys::tsr_tensor_from_host(self.raw, data.as_ptr().cast(), bytes, s, n, T::DTYPE.raw(), ptr::null_mut(), out)
         })
     }
+
+    /// A tensor over `data` itself, without a copy (CPU contexts only: GPU
+    /// kernels cannot read host memory). The tensor owns the Vec and drops it
+    /// when its last user is released. Views and ops read and write it in place.
+    pub fn from_vec<T: Element>(&self, data: Vec<T>, shape: &[i64]) -> Result<Tensor> {
+        let kind = self.device()?.info()?.kind;
+        if kind != DeviceKind::Cpu {
+            return Err(Error::new(
+                Status::Unsupported,
+                format!("Context::from_vec: host memory cannot back a tensor of a {:?} context; use from_slice", kind),
+            ));
+        }
+        let numel = shape.iter().try_fold(1i64, |acc, &d| if d < 0 { None } else { acc.checked_mul(d) });
+        if numel != Some(data.len() as i64) {
+            return Err(Error::new(
+                Status::ShapeMismatch,
+                format!("Context::from_vec: shape {:?} does not hold {} elements", shape, data.len()),
+            ));
+        }
+        let (s, n) = c_shape(shape)?;
+        let mut boxed = Box::new(data);
+        let base = boxed.as_mut_ptr().cast::<sys::c_void>();
+        let user = Box::into_raw(boxed).cast::<sys::c_void>();
+        // On success the tensor owns `user`; on failure the library has
+        // already called the deleter, so there is nothing to undo here.
+        Tensor::create(|out| unsafe {
+            sys::tsr_tensor_wrap(self.raw, base, s, ptr::null(), n, T::DTYPE.raw(), Some(drop_boxed_vec::<T>), user, out)
+        })
+    }
+}
+
+/// Drops the `Vec<T>` that `Context::from_vec` moved into a tensor.
+unsafe extern "C" fn drop_boxed_vec<T>(_data: *mut sys::c_void, user_data: *mut sys::c_void) {
+    // SAFETY: user_data is the Box<Vec<T>> leaked by from_vec; the library
+    // calls this exactly once.
+    drop(Box::from_raw(user_data as *mut Vec<T>));
 }
 
 impl std::fmt::Debug for Context {

@@ -31,6 +31,19 @@ impl Stream {
         Ok(Stream { handle: unsafe { StreamRef::from_raw(raw) }, _owner: None })
     }
 
+    /// Wraps a caller's native stream (cudaStream_t, hipStream_t,
+    /// cl_command_queue) without taking it over: Tessera never destroys it.
+    /// Unsupported on the CPU.
+    ///
+    /// # Safety
+    /// `native` must be a stream of `context`'s device that outlives the
+    /// returned value and every op queued through it.
+    pub unsafe fn wrap_native(context: &Context, native: *mut sys::c_void) -> Result<Stream> {
+        let mut raw = ptr::null_mut();
+        check(sys::tsr_stream_wrap_native(context.as_raw(), native, &mut raw))?;
+        Ok(Stream { handle: StreamRef::from_raw(raw), _owner: None })
+    }
+
     pub(crate) fn default_of(raw: sys::tsr_stream, owner: Context) -> Stream {
         Stream { handle: unsafe { StreamRef::from_raw(raw) }, _owner: Some(owner) }
     }

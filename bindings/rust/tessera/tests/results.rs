@@ -287,3 +287,27 @@ fn events_order_streams() {
     let got = z.to_vec::<f32>().unwrap();
     assert!(got.iter().all(|&v| (v - 2.0).abs() < 1e-6), "sqrt(2)^2 should be 2, got {}", got[0]);
 }
+
+#[test]
+fn from_vec_shares_memory_without_copies() {
+    let ctx = cpu();
+    let mut rng = Rng::new(11);
+    let x = rng.f32s(12, -1.0, 1.0);
+    // from_vec: the tensor is the Vec's memory.
+    let owned = x.clone();
+    let address = owned.as_ptr() as usize;
+    let wrapped = ctx.from_vec(owned, &[3, 4]).unwrap();
+    assert_eq!(wrapped.data_ptr().unwrap() as usize, address, "the tensor is the Vec's memory");
+    assert_eq!(wrapped.to_vec::<f32>().unwrap(), x);
+    let src = upload(&ctx, &x, &[3, 4]);
+    src.unary_into(UnaryOp::Exp, &wrapped, None).unwrap();
+    let want: Vec<f64> = x.iter().map(|&v| (v as f64).exp()).collect();
+    assert_close(&read(&wrapped), &want, 1e-6, 0.0, "exp written into wrapped memory");
+    assert_eq!(ctx.from_vec(vec![1.0f32; 5], &[2, 2]).unwrap_err().status(), tessera::Status::ShapeMismatch);
+    // A view of the wrapped memory is the same memory.
+    let row = wrapped.slice(&[(1, 2, 1), (0, 4, 1)]).unwrap();
+    assert_eq!(row.data_ptr().unwrap() as usize, wrapped.data_ptr().unwrap() as usize + 4 * 4);
+    // A CPU context has no native streams to wrap.
+    let err = unsafe { Stream::wrap_native(&ctx, 8usize as *mut _) }.unwrap_err();
+    assert_eq!(err.status(), tessera::Status::Unsupported);
+}
