@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Host cost of a tiny op (16-element float32 add into a preallocated output,
-# CPU backend) from C, Rust and C#, measured in one run: the programs run in
-# interleaved rounds so that load on the machine hits all of them alike, and
-# each figure is the median over every run of every round.
+# CPU backend) from C, Rust and C#, measured in one run: the programs take
+# turns, one short run each per round, so that changing load on a shared
+# machine hits all of them alike. Each figure is the median over all runs
+# (and the minimum, the least disturbed run, beside it).
 # Usage: scripts/bench_bindings.sh [rounds] [iterations per run] [runs per round]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${TESSERA_BUILD_DIR:-$root/build}"
 lib="${TESSERA_LIB_DIR:-$build/lib}"
-rounds="${1:-5}" iterations="${2:-1000000}" runs="${3:-3}"
+rounds="${1:-15}" iterations="${2:-1000000}" runs="${3:-1}"
 
 ninja -C "$build" bench_tiny_op >/dev/null
 (cd "$root/bench/rust" && TESSERA_LIB_DIR="$lib" cargo build --offline --release -q)
@@ -49,10 +50,11 @@ notes = {
     "csharp-preemptive": "Tessera, MONO_THREADS_SUSPEND=preemptive",
     "csharp-raw-preemptive": "bare P/Invoke, MONO_THREADS_SUSPEND=preemptive",
 }
-print(f"median of {rounds} rounds x {runs} runs x {iterations} calls")
-print(f"{'binding':<24}{'ns/op':>9}{'x C':>7}   what")
+print(f"{rounds} rounds x {runs} runs x {iterations} calls; ns per call")
+print(f"{'binding':<24}{'median':>8}{'x C':>7}{'min':>8}{'x C':>7}   what")
+cmin = min(by["c"])
 for label in ["c", "rust", "rust-sys", "csharp", "csharp-raw", "csharp-preemptive", "csharp-raw-preemptive"]:
     if label in by:
-        m = statistics.median(by[label])
-        print(f"{label:<24}{m:>9.1f}{m / c:>7.2f}   {notes[label]}")
+        m, lo = statistics.median(by[label]), min(by[label])
+        print(f"{label:<24}{m:>8.1f}{m / c:>7.2f}{lo:>8.1f}{lo / cmin:>7.2f}   {notes[label]}")
 PY
