@@ -41,7 +41,9 @@ namespace Tessera
             {
                 if (d < 0)
                     throw new TesseraException(Status.InvalidShape, "Tensor.Wrap: negative dimension " + d);
-                numel = checked(numel * d);
+                if (d != 0 && numel > long.MaxValue / d)
+                    throw new TesseraException(Status.SizeOverflow, "Tensor.Wrap: the element count overflows int64");
+                numel *= d;
             }
             if (numel != array.Length)
                 throw new TesseraException(Status.ShapeMismatch, "Tensor.Wrap: shape [" + string.Join(", ", shape) +
