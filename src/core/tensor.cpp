@@ -39,6 +39,7 @@ CoreStorage* CoreStorage::wrap(const std::shared_ptr<Context>& ctx, void* data, 
 
 void CoreStorage::note_use(Stream& stream) {
   if (!ctx_->uses_fences() || &stream == alloc_stream_) return;
+  std::lock_guard<std::mutex> lock(uses_mu_);
   for (const auto& s : other_streams_)
     if (s.get() == &stream) return;
   other_streams_.push_back(stream.shared_from_this());

@@ -2,6 +2,7 @@
 // dtype, shape, strides); views share the storage and keep it alive.
 #pragma once
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "core/context.h"
@@ -34,6 +35,7 @@ class CoreStorage : public Storage {
   tsr_deleter deleter_ = nullptr;
   void* user_data_ = nullptr;
   Stream* alloc_stream_ = nullptr;
+  std::mutex uses_mu_;  // note_use runs on every thread that issues ops on this storage
   std::vector<std::shared_ptr<Object>> other_streams_;
 };
 
