@@ -364,6 +364,9 @@ namespace Tessera
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern Status tsr_tensor_nbytes(IntPtr tensor, long* out_bytes);
 
+        /// <summary>
+        /// The tensor's context, as a new handle the caller must release.
+        /// </summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern Status tsr_tensor_context(IntPtr tensor, IntPtr* out_context);
 
@@ -400,8 +403,11 @@ namespace Tessera
         internal static extern Status tsr_tensor_transpose(IntPtr tensor, int axis0, int axis1, IntPtr* @out);
 
         /// <summary>
-        /// Per axis: start, stop, step (Python slice semantics after clamping;
-        ///  step != 0, negative steps allowed). Arrays have ndim entries.
+        /// Per axis: start, stop, step with Python slice semantics (negative indices
+        ///  count from the end, out-of-range values clamp; step != 0, negative steps
+        ///  allowed). INT64_MIN as a start and INT64_MAX as a stop mean "omitted"
+        ///  (from the first element / to the last, in the step's direction). Arrays
+        ///  have ndim entries.
         /// </summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern Status tsr_tensor_slice(IntPtr tensor, long* starts, long* stops, long* steps, IntPtr* @out);
@@ -468,7 +474,9 @@ namespace Tessera
         /// <summary>
         /// out = op(a, scalar), or op(scalar, a) when scalar_first is 1. The scalar
         ///  takes a's dtype, except a non-integral scalar with an integer or bool a,
-        ///  which gives float32.
+        ///  which gives float32. A whole scalar outside an integer a's range is
+        ///  compared exactly, and gives TSR_ERROR_OUT_OF_RANGE for ops that would
+        ///  compute in a's dtype.
         /// </summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern Status tsr_binary_scalar(BinaryOp op, IntPtr a, double scalar, int scalar_first, IntPtr stream, IntPtr* @out);

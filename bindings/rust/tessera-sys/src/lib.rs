@@ -397,6 +397,7 @@ extern "C" {
     /// numel * element size.
     pub fn tsr_tensor_nbytes(tensor: tsr_tensor, out_bytes: *mut i64) -> tsr_status;
 
+    /// The tensor's context, as a new handle the caller must release.
     pub fn tsr_tensor_context(tensor: tsr_tensor, out_context: *mut tsr_context) -> tsr_status;
 
     pub fn tsr_tensor_device(tensor: tsr_tensor, out_device: *mut tsr_device) -> tsr_status;
@@ -417,8 +418,11 @@ extern "C" {
 
     pub fn tsr_tensor_transpose(tensor: tsr_tensor, axis0: i32, axis1: i32, out: *mut tsr_tensor) -> tsr_status;
 
-    /// Per axis: start, stop, step (Python slice semantics after clamping;
-    ///  step != 0, negative steps allowed). Arrays have ndim entries.
+    /// Per axis: start, stop, step with Python slice semantics (negative indices
+    ///  count from the end, out-of-range values clamp; step != 0, negative steps
+    ///  allowed). INT64_MIN as a start and INT64_MAX as a stop mean "omitted"
+    ///  (from the first element / to the last, in the step's direction). Arrays
+    ///  have ndim entries.
     pub fn tsr_tensor_slice(tensor: tsr_tensor, starts: *const i64, stops: *const i64, steps: *const i64, out: *mut tsr_tensor) -> tsr_status;
 
     /// Broadcast to `shape` (stride 0 on expanded axes).
@@ -455,7 +459,9 @@ extern "C" {
 
     /// out = op(a, scalar), or op(scalar, a) when scalar_first is 1. The scalar
     ///  takes a's dtype, except a non-integral scalar with an integer or bool a,
-    ///  which gives float32.
+    ///  which gives float32. A whole scalar outside an integer a's range is
+    ///  compared exactly, and gives TSR_ERROR_OUT_OF_RANGE for ops that would
+    ///  compute in a's dtype.
     pub fn tsr_binary_scalar(op: tsr_binary_op, a: tsr_tensor, scalar: f64, scalar_first: i32, stream: tsr_stream, out: *mut tsr_tensor) -> tsr_status;
 
     /// out = cond ? a : b, broadcasting all three; cond is converted to bool.
