@@ -18,6 +18,10 @@
  *    elements, not bytes. Strings are UTF-8.
  *  - Ops are asynchronous on a stream (null stream = the context's default
  *    stream). Only host reads, synchronize calls and event waits block.
+ *    Streams are independent queues (like CUDA non-blocking streams): work
+ *    on two streams is ordered only through events (tsr_event_record +
+ *    tsr_stream_wait_event) or a synchronize. A tensor made on one stream
+ *    and read on another needs such an ordering first.
  *  - Op outputs: `tsr_tensor* out` is in/out. If *out is null, the op
  *    allocates the result and stores its handle in *out (the caller owns one
  *    reference). If *out is a tensor, the op writes into it; its shape and
@@ -182,7 +186,7 @@ enum {
 
 enum {
   TSR_STREAM_DEFAULT = 0,
-  TSR_STREAM_NON_BLOCKING = 1u << 0 /* do not synchronize with the legacy default stream (CUDA) */
+  TSR_STREAM_NON_BLOCKING = 1u << 0 /* CUDA: cudaStreamNonBlocking (no implicit sync with the legacy NULL stream) */
 };
 
 typedef struct tsr_context_options {

@@ -33,6 +33,15 @@ void upload(Tensor& t, const void* src, Stream& s) {
   ops::copy_into(t, *tmp, s);
 }
 
+// Shared by tsr_tensor_full and tsr_tensor_zeros (each names itself in errors).
+tsr_tensor full(tsr_context context, const int64_t* shape, int32_t ndim, tsr_dtype dtype,
+                double value, tsr_stream stream) {
+  Context& ctx = context_arg(context, "context");
+  Shape sh = make_shape(shape, ndim, dtype);
+  Stream& s = stream_arg(stream, ctx);
+  return new_tensor_handle(ops::fill(shared(ctx), sh, dtype, value, s));
+}
+
 }  // namespace
 
 extern "C" {
@@ -52,16 +61,16 @@ TSR_API tsr_status tsr_tensor_full(tsr_context context, const int64_t* shape, in
                                    tsr_tensor* out) {
   TSR_API_BEGIN
   require(out, "out");
-  Context& ctx = context_arg(context, "context");
-  Shape sh = make_shape(shape, ndim, dtype);
-  Stream& s = stream_arg(stream, ctx);
-  *out = new_tensor_handle(ops::fill(shared(ctx), sh, dtype, value, s));
+  *out = full(context, shape, ndim, dtype, value, stream);
   TSR_API_END
 }
 
 TSR_API tsr_status tsr_tensor_zeros(tsr_context context, const int64_t* shape, int32_t ndim,
                                     tsr_dtype dtype, tsr_stream stream, tsr_tensor* out) {
-  return tsr_tensor_full(context, shape, ndim, dtype, 0.0, stream, out);
+  TSR_API_BEGIN
+  require(out, "out");
+  *out = full(context, shape, ndim, dtype, 0.0, stream);
+  TSR_API_END
 }
 
 TSR_API tsr_status tsr_tensor_arange(tsr_context context, double start, double stop, double step,

@@ -128,7 +128,7 @@ namespace Tessera
     {
         /// <summary>TSR_STREAM_DEFAULT.</summary>
         Default = 0,
-        /// <summary>Do not synchronize with the legacy default stream (CUDA) (TSR_STREAM_NON_BLOCKING).</summary>
+        /// <summary>CUDA: cudaStreamNonBlocking (no implicit sync with the legacy NULL stream) (TSR_STREAM_NON_BLOCKING).</summary>
         NonBlocking = 1,
     }
 

@@ -207,7 +207,7 @@ pub struct StreamFlags(pub u32);
 impl StreamFlags {
     /// (`TSR_STREAM_DEFAULT`)
     pub const DEFAULT: Self = Self(0);
-    /// Do not synchronize with the legacy default stream (CUDA) (`TSR_STREAM_NON_BLOCKING`)
+    /// CUDA: cudaStreamNonBlocking (no implicit sync with the legacy NULL stream) (`TSR_STREAM_NON_BLOCKING`)
     pub const NON_BLOCKING: Self = Self(1);
 }
 
