@@ -50,7 +50,7 @@ def empty(shape: Union[int, Sequence[int]], *, dtype: Optional[D.DTypeLike] = No
     st = lib.tsr_tensor_empty(ctx.handle, _dims(sh), len(sh), d.code, ctypes.byref(out))
     if st:
         _fail(st)
-    return _make(out.value, ctx)
+    return _make(out, ctx)
 
 
 def zeros(shape: Union[int, Sequence[int]], *, dtype: Optional[D.DTypeLike] = None,
@@ -63,7 +63,7 @@ def zeros(shape: Union[int, Sequence[int]], *, dtype: Optional[D.DTypeLike] = No
     st = lib.tsr_tensor_zeros(ctx.handle, _dims(sh), len(sh), d.code, None, ctypes.byref(out))
     if st:
         _fail(st)
-    return _make(out.value, ctx)
+    return _make(out, ctx)
 
 
 def full(shape: Union[int, Sequence[int]], fill_value: Union[bool, int, float], *,
@@ -86,7 +86,7 @@ def full(shape: Union[int, Sequence[int]], fill_value: Union[bool, int, float], 
                              ctypes.byref(out))
     if st:
         _fail(st)
-    return _make(out.value, ctx)
+    return _make(out, ctx)
 
 
 def ones(shape: Union[int, Sequence[int]], *, dtype: Optional[D.DTypeLike] = None,
@@ -142,7 +142,7 @@ def arange(start: Union[int, float], /, stop: Optional[Union[int, float]] = None
                                ctypes.byref(out))
     if st:
         _fail(st)
-    return _make(out.value, ctx)
+    return _make(out, ctx)
 
 
 def linspace(start: Union[int, float], stop: Union[int, float], /, num: int, *,
@@ -333,5 +333,5 @@ def _from_python(obj: Any, target: Optional[D.DType], device: Any) -> Tensor:
                                   build.code, None, ctypes.byref(out))
     if st:
         _fail(st)
-    t = _make(out.value, ctx)
+    t = _make(out, ctx)
     return t if build is d else astype(t, d)

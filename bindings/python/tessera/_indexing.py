@@ -14,7 +14,8 @@ from typing import Any, Optional
 
 from ._errors import UnsupportedError
 from ._loader import lib
-from ._tensor import Tensor, _fail, _make, _Out, check_writable, scalar_tensor
+from ._tensor import (_F_READONLY, Tensor, _fail, _get_flags, _make, _Out, check_writable,
+                      scalar_tensor)
 from . import _dtypes as D
 
 _INT64_MIN = -(1 << 63)
@@ -57,14 +58,14 @@ def _normalize_key(t: Tensor, key: Any) -> list:
     return items
 
 
-def _then(h: int, call) -> int:
+def _then(h: Any, call) -> Any:
     """Apply a view call to handle h (which is released) and return the new handle."""
     out = _Out()
     st = call(h, out)
     lib.tsr_tensor_release(h)
     if st:
         _fail(st)
-    return out.value
+    return out
 
 
 def getitem(t: Tensor, key: Any) -> Tensor:
@@ -101,13 +102,14 @@ def getitem(t: Tensor, key: Any) -> Tensor:
     st = lib.tsr_tensor_slice(t.handle, arr(*starts), arr(*stops), arr(*steps), ctypes.byref(out))
     if st:
         _fail(st, t)
-    h = out.value
+    h = out
     for a in reversed(drop):
         h = _then(h, lambda h, o, a=a: lib.tsr_tensor_squeeze(h, a, ctypes.byref(o)))
     for a in new_axes:
         h = _then(h, lambda h, o, a=a: lib.tsr_tensor_unsqueeze(h, a, ctypes.byref(o)))
     view = _make(h, t._ctx)
-    view._flags = t._flags & 2  # a view of a read-only import is read-only too
+    if _get_flags(t) & _F_READONLY:
+        view._flags = _F_READONLY  # a view of a read-only import is read-only too
     return view
 
 

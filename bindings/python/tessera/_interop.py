@@ -21,7 +21,7 @@ from . import _dtypes as D
 from . import _native as N
 from ._devices import Context, context_for
 from ._loader import lib
-from ._tensor import _F_EXPORTED, _F_READONLY, Tensor, _fail, _make, _Out, astype
+from ._tensor import _F_EXPORTED, _F_READONLY, Tensor, _fail, _get_flags, _make, _Out, astype
 
 # ---- the DLPack ABI (the C side is src/core/dlpack_abi.h) ---------------------------
 kDLCPU, kDLCUDA, kDLCUDAHost, kDLOpenCL, kDLROCM = 1, 2, 3, 4, 10
@@ -249,9 +249,9 @@ def _import_capsule(capsule: Any, ctx: Context) -> Tensor:
         _fail(st)  # the capsule still owns the producer's tensor and frees it
     # The library owns the managed tensor now: rename so the capsule's destructor skips it.
     _PyCapsule_SetName(capsule, ctypes.addressof(used))
-    t = _make(out.value, ctx)
+    t = _make(out, ctx)
     if readonly:
-        t._flags |= _F_READONLY
+        t._flags = _F_READONLY
     return t
 
 
@@ -277,7 +277,7 @@ def _interface(t: Tensor, device_type: int, what: str) -> dict:
 
 def array_interface(t: Tensor) -> dict:
     d = _interface(t, kDLCPU, "__array_interface__")
-    t._flags |= _F_EXPORTED  # NumPy keeps t as the array's base: free only when collected
+    t._flags = _get_flags(t) | _F_EXPORTED  # NumPy keeps t as the array's base: free only when collected
     return d
 
 

@@ -31,7 +31,7 @@ def broadcast_to(x: Tensor, /, shape: Sequence[int]) -> Tensor:
                                ctypes.byref(out))
     if st:
         _fail(st, x)
-    return _make(out.value, x._ctx)
+    return _make(out, x._ctx)
 
 
 def broadcast_shapes(*shapes: Sequence[int]) -> tuple:
@@ -100,7 +100,7 @@ def expand_dims(x: Tensor, /, axis: int = 0) -> Tensor:
     st = lib.tsr_tensor_unsqueeze(x._h, axis, ctypes.byref(out))
     if st:
         _fail(st, x)
-    return _make(out.value, x._ctx)
+    return _make(out, x._ctx)
 
 
 def squeeze(x: Tensor, /, axis: Union[int, Sequence[int]]) -> Tensor:
@@ -118,7 +118,7 @@ def squeeze(x: Tensor, /, axis: Union[int, Sequence[int]]) -> Tensor:
         st = lib.tsr_tensor_squeeze(r._h, a, ctypes.byref(out))
         if st:
             _fail(st, r)
-        r = _make(out.value, x._ctx)
+        r = _make(out, x._ctx)
     return r if r is not x else x[...]
 
 

@@ -32,7 +32,7 @@ def _reduce(op: int, x: Tensor, axis: Axis, keepdims: bool, correction: float = 
                         ctypes.byref(out))
     if st:
         _fail(st, x)
-    return _make(out.value, x._ctx)
+    return _make(out, x._ctx)
 
 
 def _with_dtype(op: int, x: Tensor, axis: Axis, dtype: Any, keepdims: bool) -> Tensor:
@@ -135,7 +135,7 @@ def where(condition: Tensor, x1: Any, x2: Any, /) -> Tensor:
     st = lib.tsr_where(condition._h, x1._h, x2._h, None, ctypes.byref(out))
     if st:
         _fail(st, condition, x1, x2)
-    return _make(out.value, condition._ctx)
+    return _make(out, condition._ctx)
 
 
 def _probe(v: Any, cond: Tensor) -> Tensor:

@@ -20,14 +20,28 @@ from . import _dtypes as D
 from . import _native as N
 from ._devices import Context, Device, Stream, context_for
 from ._errors import InvalidHandleError, make_error
-from ._loader import lib
+from ._loader import lib, library_path
 
 _byref = ctypes.byref
 _Out = N.tsr_tensor
 _new = object.__new__
-_c_unary = lib.tsr_unary
-_c_binary = lib.tsr_binary
-_c_binary_scalar = lib.tsr_binary_scalar
+_c_double = ctypes.c_double
+
+
+def _fast(name: str) -> Any:
+    """`name` declared with a restype only. ctypes' per-argument argtypes conversion costs
+    about as much as the library's whole work on a tiny tensor, so the hot paths call these
+    with arguments that are already C-typed: handles as tsr_tensor objects, byref outputs,
+    small ints (C int), floats (double) and None (NULL)."""
+    fn = getattr(ctypes.CDLL(library_path), name)
+    fn.restype = ctypes.c_int if name != "tsr_tensor_release" else None
+    return fn
+
+
+_c_unary = _fast("tsr_unary")
+_c_binary = _fast("tsr_binary")
+_c_binary_scalar = _fast("tsr_binary_scalar")
+_c_release = _fast("tsr_tensor_release")
 
 _F_EXPORTED = 1  # host memory lent to NumPy (__array_interface__): release only when collected
 _F_READONLY = 2  # imported from a read-only DLPack producer: Python refuses to write into it
@@ -48,23 +62,27 @@ def _fail(status: int, *operands: Any) -> None:
     raise make_error(status)
 
 
-def _make(h: int, ctx: Context) -> "Tensor":
-    """Wrap a new native handle (owning its reference) in a Tensor."""
+def _make(h: Any, ctx: Context) -> "Tensor":
+    """Wrap a new native handle (a tsr_tensor holding one reference) in a Tensor.
+
+    Only _h and _ctx are set here (the hot path); the cached facts and flags
+    are read with defaults (see _get_flags and the shape/dtype properties).
+    """
     t = _new(Tensor)
     t._h = h
     t._ctx = ctx
-    t._shape = None
-    t._dtype = None
-    t._flags = 0
     return t
+
+
+def _get_flags(t: "Tensor") -> int:
+    try:
+        return t._flags
+    except AttributeError:
+        return 0
 
 
 def _shape_array(shape: tuple) -> Any:
     return (ctypes.c_int64 * len(shape))(*shape)
-
-
-def _release_handle(h: int, _release=lib.tsr_tensor_release) -> None:
-    _release(h)
 
 
 class Tensor:
@@ -75,6 +93,7 @@ class Tensor:
     (elements), ``data_ptr`` and ``nbytes``.
     """
 
+    # _h: a tsr_tensor holding our reference (None once released); _ctx: the Context.
     __slots__ = ("_h", "_ctx", "_shape", "_dtype", "_flags", "_deferred")
     __array_priority__ = 1000
     __array_ufunc__ = None  # NumPy defers to Tensor's reflected operators instead of converting
@@ -84,23 +103,26 @@ class Tensor:
                         "tessera.from_dlpack, ...")
 
     # ---- lifetime ------------------------------------------------------------------
-    def __del__(self, _release=lib.tsr_tensor_release):
-        h = self._h
-        if h:
+    def __del__(self, _release=_c_release):
+        try:
+            h = self._h
+        except AttributeError:  # never got a handle (construction failed)
+            return
+        if h is not None:
             _release(h)
-        elif self._flags & _F_EXPORTED:
+        else:
             h = getattr(self, "_deferred", None)
-            if h:
+            if h is not None:
                 _release(h)
 
     def release(self) -> None:
         """Release the native handle now. Later use raises InvalidHandleError (idempotent)."""
         h, self._h = self._h, None
-        if h:
-            if self._flags & _F_EXPORTED:
+        if h is not None:
+            if _get_flags(self) & _F_EXPORTED:
                 self._deferred = h  # NumPy may still read this memory: free when collected
             else:
-                _release_handle(h)
+                _c_release(h)
 
     close = release
 
@@ -112,9 +134,12 @@ class Tensor:
 
     @property
     def handle(self) -> int:
-        """The native tsr_tensor handle (borrowed; raises InvalidHandleError once released)."""
+        """The native tsr_tensor handle value (borrowed; InvalidHandleError once released)."""
+        return self._live().value
+
+    def _live(self) -> Any:
         h = self._h
-        if not h:
+        if h is None:
             raise InvalidHandleError(N.TSR_ERROR_INVALID_HANDLE,
                                      "this tessera.Tensor was released; it has no handle")
         return h
@@ -123,30 +148,34 @@ class Tensor:
     @property
     def shape(self) -> tuple:
         """The shape, a tuple of ints."""
-        s = self._shape
-        if s is None:
-            h = self.handle
-            nd = ctypes.c_int32()
-            st = lib.tsr_tensor_ndim(h, _byref(nd))
-            if st:
-                _fail(st, self)
-            dims = (ctypes.c_int64 * N.TSR_MAX_DIMS)()
-            st = lib.tsr_tensor_shape(h, dims)
-            if st:
-                _fail(st, self)
-            s = self._shape = tuple(dims[: nd.value])
+        try:
+            return self._shape
+        except AttributeError:  # first use: ask the library once
+            pass
+        h = self._live()
+        nd = ctypes.c_int32()
+        st = lib.tsr_tensor_ndim(h, _byref(nd))
+        if st:
+            _fail(st, self)
+        dims = (ctypes.c_int64 * N.TSR_MAX_DIMS)()
+        st = lib.tsr_tensor_shape(h, dims)
+        if st:
+            _fail(st, self)
+        s = self._shape = tuple(dims[: nd.value])
         return s
 
     @property
     def dtype(self) -> D.DType:
         """The element type (a tessera dtype object)."""
-        d = self._dtype
-        if d is None:
-            code = ctypes.c_int()
-            st = lib.tsr_tensor_dtype(self.handle, _byref(code))
-            if st:
-                _fail(st, self)
-            d = self._dtype = D.from_code(code.value)
+        try:
+            return self._dtype
+        except AttributeError:
+            pass
+        code = ctypes.c_int()
+        st = lib.tsr_tensor_dtype(self._live(), _byref(code))
+        if st:
+            _fail(st, self)
+        d = self._dtype = D.from_code(code.value)
         return d
 
     @property
@@ -207,7 +236,7 @@ class Tensor:
     @property
     def readonly(self) -> bool:
         """True for imports of read-only DLPack tensors: Python refuses to write into them."""
-        return bool(self._flags & _F_READONLY)
+        return bool(_get_flags(self) & _F_READONLY)
 
     # ---- conversions ---------------------------------------------------------------
     def astype(self, dtype: D.DTypeLike, *, copy: bool = True) -> "Tensor":
@@ -224,7 +253,7 @@ class Tensor:
         st = lib.tsr_tensor_contiguous(self._h, None, _byref(out))
         if st:
             _fail(st, self)
-        return _make(out.value, self._ctx)
+        return _make(out, self._ctx)
 
     def to_device(self, device: Union[str, Device, Context], /, *,
                   stream: Optional[Stream] = None) -> "Tensor":
@@ -236,7 +265,7 @@ class Tensor:
         st = lib.tsr_tensor_to_context(self._h, ctx.handle, _stream(stream), _byref(out))
         if st:
             _fail(st, self)
-        return _make(out.value, ctx)
+        return _make(out, ctx)
 
     def to_numpy(self, *, stream: Optional[Stream] = None):
         """A NumPy copy of the values (any device, any layout); waits only for `stream`.
@@ -270,7 +299,7 @@ class Tensor:
         st = lib.tsr_tensor_reshape(self._h, _shape_array(shape), len(shape), _byref(out))
         if st:
             _fail(st, self)
-        return _make(out.value, self._ctx)
+        return _make(out, self._ctx)
 
     def permute(self, *axes: int) -> "Tensor":
         """A view with the axes reordered."""
@@ -281,7 +310,7 @@ class Tensor:
         st = lib.tsr_tensor_permute(self._h, arr, len(axes), _byref(out))
         if st:
             _fail(st, self)
-        return _make(out.value, self._ctx)
+        return _make(out, self._ctx)
 
     def transpose(self, axis0: int = -2, axis1: int = -1) -> "Tensor":
         """A view with two axes swapped (the last two by default)."""
@@ -289,7 +318,7 @@ class Tensor:
         st = lib.tsr_tensor_transpose(self._h, axis0, axis1, _byref(out))
         if st:
             _fail(st, self)
-        return _make(out.value, self._ctx)
+        return _make(out, self._ctx)
 
     @property
     def T(self) -> "Tensor":
@@ -391,45 +420,7 @@ class Tensor:
     def __array__(self, dtype: Any = None, copy: Optional[bool] = None):
         return _interop.to_numpy_array(self, dtype, copy)
 
-    # ---- arithmetic, comparisons, bitwise ----------------------------------------------
-    def __add__(self, o): return _binop(N.TSR_ADD, self, o)
-    def __radd__(self, o): return _binop_other(N.TSR_ADD, self, o, True)
-    def __sub__(self, o): return _binop(N.TSR_SUBTRACT, self, o)
-    def __rsub__(self, o): return _binop_other(N.TSR_SUBTRACT, self, o, True)
-    def __mul__(self, o): return _binop(N.TSR_MULTIPLY, self, o)
-    def __rmul__(self, o): return _binop_other(N.TSR_MULTIPLY, self, o, True)
-    def __truediv__(self, o): return _binop(N.TSR_DIVIDE, self, o)
-    def __rtruediv__(self, o): return _binop_other(N.TSR_DIVIDE, self, o, True)
-    def __floordiv__(self, o): return _binop(N.TSR_FLOOR_DIVIDE, self, o)
-    def __rfloordiv__(self, o): return _binop_other(N.TSR_FLOOR_DIVIDE, self, o, True)
-    def __mod__(self, o): return _binop(N.TSR_REMAINDER, self, o)
-    def __rmod__(self, o): return _binop_other(N.TSR_REMAINDER, self, o, True)
-    def __pow__(self, o): return _binop(N.TSR_POW, self, o)
-    def __rpow__(self, o): return _binop_other(N.TSR_POW, self, o, True)
-    def __and__(self, o): return _binop(N.TSR_BITWISE_AND, self, o)
-    def __rand__(self, o): return _binop_other(N.TSR_BITWISE_AND, self, o, True)
-    def __or__(self, o): return _binop(N.TSR_BITWISE_OR, self, o)
-    def __ror__(self, o): return _binop_other(N.TSR_BITWISE_OR, self, o, True)
-    def __xor__(self, o): return _binop(N.TSR_BITWISE_XOR, self, o)
-    def __rxor__(self, o): return _binop_other(N.TSR_BITWISE_XOR, self, o, True)
-    def __eq__(self, o): return _binop(N.TSR_EQUAL, self, o)  # type: ignore[override]
-    def __ne__(self, o): return _binop(N.TSR_NOT_EQUAL, self, o)  # type: ignore[override]
-    def __lt__(self, o): return _binop(N.TSR_LESS, self, o)
-    def __le__(self, o): return _binop(N.TSR_LESS_EQUAL, self, o)
-    def __gt__(self, o): return _binop(N.TSR_GREATER, self, o)
-    def __ge__(self, o): return _binop(N.TSR_GREATER_EQUAL, self, o)
-
-    def __iadd__(self, o): return _inplace(N.TSR_ADD, self, o)
-    def __isub__(self, o): return _inplace(N.TSR_SUBTRACT, self, o)
-    def __imul__(self, o): return _inplace(N.TSR_MULTIPLY, self, o)
-    def __itruediv__(self, o): return _inplace(N.TSR_DIVIDE, self, o)
-    def __ifloordiv__(self, o): return _inplace(N.TSR_FLOOR_DIVIDE, self, o)
-    def __imod__(self, o): return _inplace(N.TSR_REMAINDER, self, o)
-    def __ipow__(self, o): return _inplace(N.TSR_POW, self, o)
-    def __iand__(self, o): return _inplace(N.TSR_BITWISE_AND, self, o)
-    def __ior__(self, o): return _inplace(N.TSR_BITWISE_OR, self, o)
-    def __ixor__(self, o): return _inplace(N.TSR_BITWISE_XOR, self, o)
-
+    # ---- arithmetic, comparisons, bitwise: see _install_operators below ----------------
     def __matmul__(self, o):
         o = _as_operand(self, o)
         return NotImplemented if o is NotImplemented else matmul(self, o)
@@ -447,6 +438,54 @@ class Tensor:
 
     def __invert__(self):
         return _elementwise.bitwise_invert(self)
+
+
+def _operator(op: int, name: str):
+    """x <op> y: the hot path inlined (one C call, no argtypes conversion), else the general
+    path for scalars and foreign arrays."""
+    def method(self, other):
+        if type(other) is Tensor:
+            out = _Out()
+            st = _c_binary(op, self._h, other._h, None, _byref(out))
+            if st:
+                _fail(st, self, other)
+            t = _new(Tensor)
+            t._h = out
+            t._ctx = self._ctx
+            return t
+        return _binop_other(op, self, other, False)
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+def _reflected(op: int, name: str):
+    def method(self, other):
+        return _binop_other(op, self, other, True)
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+def _in_place(op: int, name: str):
+    def method(self, other):
+        return _inplace(op, self, other)
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+def _install_operators() -> None:
+    binary_ops = {"add": N.TSR_ADD, "sub": N.TSR_SUBTRACT, "mul": N.TSR_MULTIPLY,
+                  "truediv": N.TSR_DIVIDE, "floordiv": N.TSR_FLOOR_DIVIDE, "mod": N.TSR_REMAINDER,
+                  "pow": N.TSR_POW, "and": N.TSR_BITWISE_AND, "or": N.TSR_BITWISE_OR,
+                  "xor": N.TSR_BITWISE_XOR}
+    for name, op in binary_ops.items():
+        setattr(Tensor, f"__{name}__", _operator(op, f"__{name}__"))
+        setattr(Tensor, f"__r{name}__", _reflected(op, f"__r{name}__"))
+        setattr(Tensor, f"__i{name}__", _in_place(op, f"__i{name}__"))
+    # Comparisons have no reflected forms: Python swaps them itself (5 < t is t > 5).
+    comparisons = {"eq": N.TSR_EQUAL, "ne": N.TSR_NOT_EQUAL, "lt": N.TSR_LESS,
+                   "le": N.TSR_LESS_EQUAL, "gt": N.TSR_GREATER, "ge": N.TSR_GREATER_EQUAL}
+    for name, op in comparisons.items():
+        setattr(Tensor, f"__{name}__", _operator(op, f"__{name}__"))
 
 
 def _no_shift():
@@ -476,7 +515,7 @@ def unary(op: int, x: Tensor) -> Tensor:
     st = _c_unary(op, x._h, None, _byref(out))
     if st:
         _fail(st, x)
-    return _make(out.value, x._ctx)
+    return _make(out, x._ctx)
 
 
 def binary(op: int, a: Tensor, b: Tensor) -> Tensor:
@@ -484,7 +523,7 @@ def binary(op: int, a: Tensor, b: Tensor) -> Tensor:
     st = _c_binary(op, a._h, b._h, None, _byref(out))
     if st:
         _fail(st, a, b)
-    return _make(out.value, a._ctx)
+    return _make(out, a._ctx)
 
 
 def astype(x: Tensor, dtype: D.DTypeLike, /, *, copy: bool = True,
@@ -500,7 +539,7 @@ def astype(x: Tensor, dtype: D.DTypeLike, /, *, copy: bool = True,
     st = lib.tsr_astype(x._h, d.code, None, _byref(out))
     if st:
         _fail(st, x)
-    return _make(out.value, x._ctx)
+    return _make(out, x._ctx)
 
 
 def scalar_tensor(value: Union[bool, int, float], dtype: D.DType, ctx: Context) -> Tensor:
@@ -517,7 +556,7 @@ def scalar_tensor(value: Union[bool, int, float], dtype: D.DType, ctx: Context) 
                                   build.code, None, _byref(out))
     if st:
         _fail(st)
-    t = _make(out.value, ctx)
+    t = _make(out, ctx)
     return t if build is dtype else astype(t, dtype)
 
 
@@ -531,12 +570,12 @@ def _as_operand(a: Tensor, o: Any) -> Any:
 
 
 def _binop(op: int, a: Tensor, b: Any) -> Any:
-    if type(b) is Tensor:  # the hot path: one C call
+    if type(b) is Tensor:
         out = _Out()
         st = _c_binary(op, a._h, b._h, None, _byref(out))
         if st:
             _fail(st, a, b)
-        return _make(out.value, a._ctx)
+        return _make(out, a._ctx)
     return _binop_other(op, a, b, False)
 
 
@@ -591,14 +630,14 @@ def _scalar_op(op: int, a: Tensor, s: Union[bool, int, float], reflected: bool) 
                 return binary(op, b, a) if reflected else binary(op, a, b)
         value = float(s)
     out = _Out()
-    st = _c_binary_scalar(op, a._h, value, 1 if reflected else 0, None, _byref(out))
+    st = _c_binary_scalar(op, a._h, _c_double(value), 1 if reflected else 0, None, _byref(out))
     if st:
         _fail(st, a)
-    return _make(out.value, a._ctx)
+    return _make(out, a._ctx)
 
 
 def check_writable(t: Tensor) -> None:
-    if t._flags & _F_READONLY:
+    if _get_flags(t) & _F_READONLY:
         raise ValueError("this tensor imports a read-only DLPack buffer; Tessera will not write "
                          "into it (make a copy with .copy())")
 
@@ -612,8 +651,8 @@ def _inplace(op: int, a: Tensor, b: Any) -> Tensor:
             dt.kind in "iu" and isinstance(b, int) and not isinstance(b, bool)
             and D.iinfo(dt).min <= b <= D.iinfo(dt).max and abs(b) <= _EXACT_IN_DOUBLE)
         if direct:
-            out = _Out(a._h)  # a non-null *out: the op writes into a
-            st = _c_binary_scalar(op, a._h, float(b), 0, None, _byref(out))
+            # *out = a (non-null): the op writes into a and leaves *out as it is.
+            st = _c_binary_scalar(op, a._h, _c_double(b), 0, None, _byref(a._live()))
             if st:
                 _fail(st, a)
             return a
@@ -623,8 +662,7 @@ def _inplace(op: int, a: Tensor, b: Any) -> Tensor:
         if o is NotImplemented:
             return NotImplemented
         if o is a or not _indexing.may_overlap(a, o):
-            out = _Out(a._h)  # a non-null *out: the op writes into a
-            st = _c_binary(op, a._h, o._h, None, _byref(out))
+            st = _c_binary(op, a._h, o._live(), None, _byref(a._live()))
             if st:
                 _fail(st, a, o)
             return a
@@ -644,8 +682,10 @@ def matmul(a: Tensor, b: Tensor, /) -> Tensor:
     st = lib.tsr_matmul(a._h, b._h, 0, 0, 1.0, 0.0, None, _byref(out))
     if st:
         _fail(st, a, b)
-    return _make(out.value, a._ctx)
+    return _make(out, a._ctx)
 
+
+_install_operators()
 
 # Modules that build on Tensor (imported last: they import this one).
 from . import _creation, _elementwise, _indexing, _interop  # noqa: E402

@@ -30,7 +30,7 @@ def softmax(x: Tensor, /) -> Tensor:
     st = lib.tsr_softmax(x._h, None, ctypes.byref(out))
     if st:
         _fail(st, x)
-    return _make(out.value, x._ctx)
+    return _make(out, x._ctx)
 
 
 def log_softmax(x: Tensor, /) -> Tensor:
@@ -39,7 +39,7 @@ def log_softmax(x: Tensor, /) -> Tensor:
     st = lib.tsr_log_softmax(x._h, None, ctypes.byref(out))
     if st:
         _fail(st, x)
-    return _make(out.value, x._ctx)
+    return _make(out, x._ctx)
 
 
 def layer_norm(x: Tensor, /, gamma: Optional[Tensor] = None, beta: Optional[Tensor] = None, *,
@@ -49,7 +49,7 @@ def layer_norm(x: Tensor, /, gamma: Optional[Tensor] = None, beta: Optional[Tens
     st = lib.tsr_layer_norm(x._h, _h(gamma), _h(beta), float(eps), None, ctypes.byref(out))
     if st:
         _fail(st, x, gamma, beta)
-    return _make(out.value, x._ctx)
+    return _make(out, x._ctx)
 
 
 def rms_norm(x: Tensor, /, gamma: Optional[Tensor] = None, *, eps: float = 1e-6) -> Tensor:
@@ -58,7 +58,7 @@ def rms_norm(x: Tensor, /, gamma: Optional[Tensor] = None, *, eps: float = 1e-6)
     st = lib.tsr_rms_norm(x._h, _h(gamma), float(eps), None, ctypes.byref(out))
     if st:
         _fail(st, x, gamma)
-    return _make(out.value, x._ctx)
+    return _make(out, x._ctx)
 
 
 def linear(x: Tensor, weight: Tensor, bias: Optional[Tensor] = None, *,
@@ -75,4 +75,4 @@ def linear(x: Tensor, weight: Tensor, bias: Optional[Tensor] = None, *,
                         ctypes.byref(out))
     if st:
         _fail(st, x, weight, bias)
-    return _make(out.value, x._ctx)
+    return _make(out, x._ctx)

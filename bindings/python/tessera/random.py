@@ -23,7 +23,7 @@ def _random(shape: Union[int, Sequence[int]], dist: int, a: float, b: float, see
                                ctypes.byref(out))
     if st:
         _fail(st)
-    return _make(out.value, ctx)
+    return _make(out, ctx)
 
 
 def uniform(shape: Union[int, Sequence[int]], low: float = 0.0, high: float = 1.0, *,
