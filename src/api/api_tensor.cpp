@@ -47,21 +47,30 @@ TSR_API tsr_status tsr_tensor_empty(tsr_context context, const int64_t* shape, i
   TSR_API_END
 }
 
-TSR_API tsr_status tsr_tensor_full(tsr_context context, const int64_t* shape, int32_t ndim,
-                                   tsr_dtype dtype, double value, tsr_stream stream,
-                                   tsr_tensor* out) {
-  TSR_API_BEGIN
+// Shared by tsr_tensor_full and tsr_tensor_zeros, each of which keeps its own
+// name in error messages.
+static void full_into(tsr_context context, const int64_t* shape, int32_t ndim, tsr_dtype dtype,
+                      double value, tsr_stream stream, tsr_tensor* out) {
   require(out, "out");
   Context& ctx = context_arg(context, "context");
   Shape sh = make_shape(shape, ndim, dtype);
   Stream& s = stream_arg(stream, ctx);
   *out = new_tensor_handle(ops::fill(shared(ctx), sh, dtype, value, s));
+}
+
+TSR_API tsr_status tsr_tensor_full(tsr_context context, const int64_t* shape, int32_t ndim,
+                                   tsr_dtype dtype, double value, tsr_stream stream,
+                                   tsr_tensor* out) {
+  TSR_API_BEGIN
+  full_into(context, shape, ndim, dtype, value, stream, out);
   TSR_API_END
 }
 
 TSR_API tsr_status tsr_tensor_zeros(tsr_context context, const int64_t* shape, int32_t ndim,
                                     tsr_dtype dtype, tsr_stream stream, tsr_tensor* out) {
-  return tsr_tensor_full(context, shape, ndim, dtype, 0.0, stream, out);
+  TSR_API_BEGIN
+  full_into(context, shape, ndim, dtype, 0.0, stream, out);
+  TSR_API_END
 }
 
 TSR_API tsr_status tsr_tensor_arange(tsr_context context, double start, double stop, double step,
