@@ -94,12 +94,8 @@ def backend_available(kind: str) -> tuple:
     return bool(ok.value), (reason.value or b"").decode("utf-8", "replace")
 
 
-def parse_device(spec: Union[str, Device]) -> Device:
-    """A Device from "cpu", "cuda", "cuda:1", ... or a Device."""
-    if isinstance(spec, Device):
-        return spec
-    if not isinstance(spec, str):
-        raise TypeError(f"expected a device such as 'cpu' or 'cuda:0', got {spec!r}")
+def _split_device(spec: str) -> tuple:
+    """("cuda", 1) from "cuda:1"; ValueError on bad syntax or an unknown kind."""
     kind, _, idx = spec.partition(":")
     kind = kind.strip().lower()
     try:
@@ -108,9 +104,26 @@ def parse_device(spec: Union[str, Device]) -> Device:
         raise ValueError(f"bad device string {spec!r}: expected 'kind' or 'kind:index'") from None
     if kind not in _KIND_CODES:
         raise ValueError(f"unknown device kind {kind!r} in {spec!r}; known: {', '.join(_KIND_CODES)}")
+    return kind, index
+
+
+def _find_device(kind: str, index: int) -> Optional[Device]:
     for d in devices():
         if d.kind == kind and d.index == index:
             return d
+    return None
+
+
+def parse_device(spec: Union[str, Device]) -> Device:
+    """A Device from "cpu", "cuda", "cuda:1", ... or a Device."""
+    if isinstance(spec, Device):
+        return spec
+    if not isinstance(spec, str):
+        raise TypeError(f"expected a device such as 'cpu' or 'cuda:0', got {spec!r}")
+    kind, index = _split_device(spec)
+    d = _find_device(kind, index)
+    if d is not None:
+        return d
     ok, reason = backend_available(kind)
     why = f" ({reason})" if not ok and reason else ""
     raise ValueError(f"no device {kind}:{index} here{why}; devices: "
@@ -172,21 +185,33 @@ class Context(_Handle):
                  allow_tf32: bool = False, deterministic: bool = False, memory_quota: int = 0,
                  non_blocking_default_stream: bool = False):
         self._h = None
-        dev = parse_device(device if device is not None else "cpu")
+        if isinstance(device, Device):
+            kind, index = device.kind, device.index
+        elif device is None or isinstance(device, str):
+            kind, index = _split_device(device or "cpu")
+        else:
+            raise TypeError(f"expected a device such as 'cpu' or 'cuda:0', got {device!r}")
         o = N.tsr_context_options()
         o.size = ctypes.sizeof(o)
-        o.device_kind = _KIND_CODES[dev.kind]
-        o.device_index = dev.index
+        o.device_kind = _KIND_CODES[kind]
+        o.device_index = index
         o.flags = ((N.TSR_CONTEXT_ZERO_ON_ALLOCATE if zero_on_allocate else 0)
                    | (N.TSR_CONTEXT_ALLOW_TF32 if allow_tf32 else 0)
                    | (N.TSR_CONTEXT_DETERMINISTIC if deterministic else 0))
         o.default_stream_flags = N.TSR_STREAM_NON_BLOCKING if non_blocking_default_stream else 0
         o.memory_quota = memory_quota
         h = N.tsr_context()
+        # A missing device or driver is the library's to report (DeviceUnavailableError,
+        # with its reason), so there is no Python-side pre-check here.
         check(lib.tsr_context_create(ctypes.byref(o), ctypes.byref(h)))
         self._h = h.value
-        self.device: Device = dev
+        self.device: Device = _find_device(kind, index) or Device(self._device_handle())
         self._default_stream: Optional[Stream] = None
+
+    def _device_handle(self) -> int:
+        d = N.tsr_device()
+        check(lib.tsr_context_get_device(self.handle, ctypes.byref(d)))
+        return d.value
 
     def synchronize(self) -> None:
         """Wait for all work on all of this context's streams; raises the first async failure."""

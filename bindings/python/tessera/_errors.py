@@ -169,3 +169,9 @@ def check(status: int) -> None:
     """Raise the matching TesseraError unless status is TSR_OK."""
     if status:
         raise make_error(status)
+
+
+# Show the public path in tracebacks (tessera.ShapeMismatchError, not tessera._errors...).
+for _cls in (TesseraError, *set(_BY_STATUS.values()), *set(_BY_RANGE.values())):
+    _cls.__module__ = "tessera"
+del _cls
