@@ -14,8 +14,7 @@ from typing import Any, Optional
 
 from ._errors import UnsupportedError
 from ._loader import lib
-from ._tensor import (_F_READONLY, Tensor, _fail, _get_flags, _make, _Out, check_writable,
-                      scalar_tensor)
+from ._tensor import Tensor, _fail, _Out, _view_of, check_writable, scalar_tensor
 from . import _dtypes as D
 
 _INT64_MIN = -(1 << 63)
@@ -107,10 +106,7 @@ def getitem(t: Tensor, key: Any) -> Tensor:
         h = _then(h, lambda h, o, a=a: lib.tsr_tensor_squeeze(h, a, ctypes.byref(o)))
     for a in new_axes:
         h = _then(h, lambda h, o, a=a: lib.tsr_tensor_unsqueeze(h, a, ctypes.byref(o)))
-    view = _make(h, t._ctx)
-    if _get_flags(t) & _F_READONLY:
-        view._flags = _F_READONLY  # a view of a read-only import is read-only too
-    return view
+    return _view_of(t, h)  # a view of a read-only import is read-only too
 
 
 def setitem(t: Tensor, key: Any, value: Any) -> None:

@@ -13,7 +13,7 @@ from typing import Any, Optional, Sequence, Union
 from . import _dtypes as D
 from ._errors import UnsupportedError
 from ._loader import lib
-from ._tensor import Tensor, _fail, _make, _Out
+from ._tensor import Tensor, _fail, _Out, _view_of
 
 
 def _axis(axis: int, ndim: int, what: str) -> int:
@@ -31,7 +31,7 @@ def broadcast_to(x: Tensor, /, shape: Sequence[int]) -> Tensor:
                                ctypes.byref(out))
     if st:
         _fail(st, x)
-    return _make(out, x._ctx)
+    return _view_of(x, out)
 
 
 def broadcast_shapes(*shapes: Sequence[int]) -> tuple:
@@ -100,7 +100,7 @@ def expand_dims(x: Tensor, /, axis: int = 0) -> Tensor:
     st = lib.tsr_tensor_unsqueeze(x._h, axis, ctypes.byref(out))
     if st:
         _fail(st, x)
-    return _make(out, x._ctx)
+    return _view_of(x, out)
 
 
 def squeeze(x: Tensor, /, axis: Union[int, Sequence[int]]) -> Tensor:
@@ -118,7 +118,7 @@ def squeeze(x: Tensor, /, axis: Union[int, Sequence[int]]) -> Tensor:
         st = lib.tsr_tensor_squeeze(r._h, a, ctypes.byref(out))
         if st:
             _fail(st, r)
-        r = _make(out, x._ctx)
+        r = _view_of(x, out)
     return r if r is not x else x[...]
 
 

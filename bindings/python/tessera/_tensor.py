@@ -74,6 +74,14 @@ def _make(h: Any, ctx: Context) -> "Tensor":
     return t
 
 
+def _view_of(src: "Tensor", h: Any) -> "Tensor":
+    """A new Tensor for a view of src (same context; read-only when src is)."""
+    t = _make(h, src._ctx)
+    if _get_flags(src) & _F_READONLY:
+        t._flags = _F_READONLY
+    return t
+
+
 def _get_flags(t: "Tensor") -> int:
     try:
         return t._flags
@@ -253,7 +261,7 @@ class Tensor:
         st = lib.tsr_tensor_contiguous(self._h, None, _byref(out))
         if st:
             _fail(st, self)
-        return _make(out, self._ctx)
+        return _view_of(self, out)
 
     def to_device(self, device: Union[str, Device, Context], /, *,
                   stream: Optional[Stream] = None) -> "Tensor":
@@ -299,7 +307,7 @@ class Tensor:
         st = lib.tsr_tensor_reshape(self._h, _shape_array(shape), len(shape), _byref(out))
         if st:
             _fail(st, self)
-        return _make(out, self._ctx)
+        return _view_of(self, out)
 
     def permute(self, *axes: int) -> "Tensor":
         """A view with the axes reordered."""
@@ -310,7 +318,7 @@ class Tensor:
         st = lib.tsr_tensor_permute(self._h, arr, len(axes), _byref(out))
         if st:
             _fail(st, self)
-        return _make(out, self._ctx)
+        return _view_of(self, out)
 
     def transpose(self, axis0: int = -2, axis1: int = -1) -> "Tensor":
         """A view with two axes swapped (the last two by default)."""
@@ -318,7 +326,7 @@ class Tensor:
         st = lib.tsr_tensor_transpose(self._h, axis0, axis1, _byref(out))
         if st:
             _fail(st, self)
-        return _make(out, self._ctx)
+        return _view_of(self, out)
 
     @property
     def T(self) -> "Tensor":

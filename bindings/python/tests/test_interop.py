@@ -150,8 +150,11 @@ def test_read_only_numpy_import_refuses_writes(rng):
         t[0] = 1.0
     with pytest.raises(ValueError, match="read-only"):
         t += 1
-    with pytest.raises(ValueError, match="read-only"):
-        t[1:][0] = 2.0  # views inherit the flag
+    for view in (t[1:], t.reshape(2, 2), ts.expand_dims(t, axis=0), ts.broadcast_to(t, (2, 4)),
+                 ts.flip(t), t.reshape(2, 2).T):
+        assert view.readonly  # views inherit the flag
+        with pytest.raises(ValueError, match="read-only"):
+            view[...] = 2.0
     np.testing.assert_array_equal((t + 1).to_numpy(), a + 1)  # reading is fine
     assert not t.copy().readonly
     assert t.__array_interface__["data"][1] is True
