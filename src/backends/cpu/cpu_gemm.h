@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <exception>
+#include <mutex>
 #include <type_traits>
 #include <vector>
 
@@ -31,6 +33,47 @@ inline Mat mat_of(const TensorDesc& d, int64_t byte_offset = 0) {
 }
 
 inline bool fits_blas_int(int64_t v) { return v >= 0 && v <= INT_MAX; }
+
+// M * N * K without overflow, for size thresholds.
+inline double volume(int64_t m, int64_t n, int64_t k) { return double(m) * double(n) * double(k); }
+
+// An exception leaving an OpenMP region ends the process, so work inside one
+// runs through capture(); the first exception is rethrown after the region.
+class RegionErrors {
+ public:
+  template <typename F>
+  void capture(F&& f) noexcept {
+    try {
+      f();
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!first_) first_ = std::current_exception();
+    }
+  }
+  void rethrow() {
+    if (first_) std::rethrow_exception(first_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::exception_ptr first_;
+};
+
+// Splits [0, n) into one contiguous range per thread (all of it on the
+// calling thread unless `parallel`) and calls body(begin, end) for each.
+// No worksharing barrier inside, so a thread that throws cannot leave the
+// others waiting; the first exception is rethrown here.
+template <typename Body>
+void parallel_ranges(int64_t n, bool parallel, Body&& body) {
+  RegionErrors errors;
+#pragma omp parallel if (parallel)
+  {
+    const int64_t nt = omp_get_num_threads(), id = omp_get_thread_num();
+    const int64_t begin = n * id / nt, end = n * (id + 1) / nt;
+    if (begin < end) errors.capture([&] { body(begin, end); });
+  }
+  errors.rethrow();
+}
 
 // How row-major cblas can read a matrix in place: either as stored
 // (element (i, j) at i * ld + j) or as the transpose of what is stored
@@ -152,12 +195,11 @@ void blocked_gemm(const Mat& a, const Mat& b, bool parallel, Sink&& sink) {
   if (M == 0 || N == 0) return;
   const int64_t tm = (M + MB - 1) / MB, tn = (N + NB - 1) / NB, tiles = tm * tn;
   const int64_t es = sizeof(S);
-  const bool par = parallel && tiles > 1 && !omp_in_parallel() && M * N * std::max<int64_t>(K, 1) >= kParallelPack;
-#pragma omp parallel if (par)
-  {
+  const bool par = parallel && tiles > 1 && !omp_in_parallel() &&
+                   volume(M, N, std::max<int64_t>(K, 1)) >= double(kParallelPack);
+  parallel_ranges(tiles, par, [&](int64_t t_begin, int64_t t_end) {
     std::vector<W> acc(size_t(MB * NB)), bpack(size_t(KB * NB));
-#pragma omp for schedule(static)
-    for (int64_t t = 0; t < tiles; ++t) {
+    for (int64_t t = t_begin; t < t_end; ++t) {
       const int64_t i0 = (t / tn) * MB, j0 = (t % tn) * NB;
       const int64_t mb = std::min(MB, M - i0), nb = std::min(NB, N - j0);
       std::fill(acc.begin(), acc.end(), W(0));
@@ -182,7 +224,7 @@ void blocked_gemm(const Mat& a, const Mat& b, bool parallel, Sink&& sink) {
       }
       for (int64_t ii = 0; ii < mb; ++ii) sink(i0 + ii, j0, acc.data() + ii * nb, nb);
     }
-  }
+  });
 }
 
 }  // namespace tsr::cpu::gemm

@@ -163,17 +163,12 @@ void matmul_blas(const OpCall& call, const TensorDesc& A, const TensorDesc& B) {
     blas_entry<S>(gemm::mat_of(A, off[1]), gemm::mat_of(B, off[2]), gemm::mat_of(call.out, off[0]),
                   alpha, beta, s);
   };
-  if (batch.count > 1 && M * N * K <= kSmallGemm && omp_get_max_threads() > 1) {
-#pragma omp parallel
-    {
-      Scratch<blas_t<S>> s;
-#pragma omp for schedule(static)
-      for (int64_t e = 0; e < batch.count; ++e) entry(e, s);
-    }
-  } else {
+  const bool per_thread = batch.count > 1 && gemm::volume(M, N, K) <= double(kSmallGemm) &&
+                          omp_get_max_threads() > 1 && !omp_in_parallel();
+  gemm::parallel_ranges(batch.count, per_thread, [&](int64_t begin, int64_t end) {
     Scratch<blas_t<S>> s;
-    for (int64_t e = 0; e < batch.count; ++e) entry(e, s);
-  }
+    for (int64_t e = begin; e < end; ++e) entry(e, s);
+  });
 }
 
 // Integers, an empty inner dimension, or sizes beyond a BLAS int.
@@ -184,25 +179,29 @@ void matmul_blocked(const OpCall& call, const TensorDesc& A, const TensorDesc& B
   const W alpha = scalar_as<W>(call.scalar[0]), beta = scalar_as<W>(call.scalar[1]);
   const bool use_beta = call.scalar[1] != 0;
   const int64_t es = sizeof(S);
-  const bool many = batch.count > 1 && omp_get_max_threads() > 1;
-#pragma omp parallel for schedule(dynamic) if (many)
-  for (int64_t e = 0; e < batch.count; ++e) {
+  // Entries in parallel when there are enough to occupy every thread.
+  const int threads = omp_get_max_threads();
+  const bool many = threads > 1 && batch.count >= threads && !omp_in_parallel();
+  auto one_entry = [&](int64_t e) {
     int64_t off[3];
     batch.offsets(e, off);
     const Mat c = gemm::mat_of(call.out, off[0]);
-    gemm::blocked_gemm<S, W>(
-        gemm::mat_of(A, off[1]), gemm::mat_of(B, off[2]), !many,
-        [&](int64_t i, int64_t j0, const W* acc, int64_t n) {
-          char* row = c.p + (i * c.rs + j0 * c.cs) * es;
-          for (int64_t j = 0; j < n; ++j) {
-            S* o = reinterpret_cast<S*>(row + j * c.cs * es);
-            W v = alpha * acc[j];
-            if (use_beta) v += beta * gemm::widen<W>(o);
-            if constexpr (is_float_v<S>) store(o, compute_t<S>(v));
-            else *o = S(v);  // the low bits: wrapping
-          }
-        });
-  }
+    auto sink = [&](int64_t i, int64_t j0, const W* acc, int64_t n) {
+      char* row = c.p + (i * c.rs + j0 * c.cs) * es;
+      for (int64_t j = 0; j < n; ++j) {
+        S* o = reinterpret_cast<S*>(row + j * c.cs * es);
+        W v = alpha * acc[j];
+        if (use_beta) v += beta * gemm::widen<W>(o);
+        if constexpr (is_float_v<S>) store(o, compute_t<S>(v));
+        else *o = S(v);  // the low bits: wrapping
+      }
+    };
+    // Tiles in parallel when the entries are not.
+    gemm::blocked_gemm<S, W>(gemm::mat_of(A, off[1]), gemm::mat_of(B, off[2]), !many, sink);
+  };
+  gemm::parallel_ranges(batch.count, many, [&](int64_t begin, int64_t end) {
+    for (int64_t e = begin; e < end; ++e) one_entry(e);
+  });
 }
 
 template <typename S>
