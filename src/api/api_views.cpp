@@ -28,8 +28,14 @@ bool view_strides(const Shape& from, const Strides& fs, const Shape& to, Strides
         n_to *= to[j++];
       }
     }
-    for (int k = i0; k + 1 < i; ++k)
-      if (from[k + 1] != 1 && fs[k] != fs[k + 1] * from[k + 1] && from[k] != 1) return false;
+    // Consecutive non-unit axes of the chunk must be contiguous with each
+    // other (unit axes in between do not matter, but must not hide a gap).
+    int prev = -1;
+    for (int k = i0; k < i; ++k) {
+      if (from[k] == 1) continue;
+      if (prev >= 0 && fs[prev] != fs[k] * from[k]) return false;
+      prev = k;
+    }
     // The chunk's innermost stride, from the last non-unit axis.
     int64_t inner = 1;
     for (int k = i - 1; k >= i0; --k)
