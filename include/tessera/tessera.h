@@ -361,7 +361,9 @@ TSR_API tsr_status tsr_tensor_permute(tsr_tensor tensor, const int32_t* axes, in
 TSR_API tsr_status tsr_tensor_transpose(tsr_tensor tensor, int32_t axis0, int32_t axis1,
                                         tsr_tensor* out);
 /** Per axis: start, stop, step (Python slice semantics after clamping;
- *  step != 0, negative steps allowed). Arrays have ndim entries. */
+ *  step != 0, negative steps allowed). Arrays have ndim entries. A start of
+ *  INT64_MIN or a stop of INT64_MAX means "omitted" (Python's None), so
+ *  {INT64_MIN, INT64_MAX, -1} reverses an axis. */
 TSR_API tsr_status tsr_tensor_slice(tsr_tensor tensor, const int64_t* starts,
                                     const int64_t* stops, const int64_t* steps,
                                     tsr_tensor* out);

@@ -156,11 +156,13 @@ TSR_API tsr_status tsr_tensor_slice(tsr_tensor tensor, const int64_t* starts, co
     int64_t start = starts[i] == INT64_MIN ? (step > 0 ? 0 : n - 1) : clamp(starts[i], true);
     int64_t stop = stops[i] == INT64_MAX ? (step > 0 ? n : -1) : clamp(stops[i], false);
     if (stops[i] == INT64_MIN) stop = -1;
-    int64_t len = step > 0 ? (stop > start ? (stop - start + step - 1) / step : 0)
-                           : (start > stop ? (start - stop + (-step) - 1) / (-step) : 0);
+    // In unsigned arithmetic: |step| may be as large as 2^63.
+    const uint64_t mag = step > 0 ? uint64_t(step) : uint64_t(0) - uint64_t(step);
+    const int64_t span = step > 0 ? stop - start : start - stop;
+    int64_t len = span > 0 ? int64_t(uint64_t(span - 1) / mag) + 1 : 0;
     sh[i] = len;
     if (len > 0) offset += start * st[i] * esize;
-    st[i] *= step;
+    if (len > 1) st[i] *= step;  // |step| < n here; a single element keeps any stride
   }
   *out = new_tensor_handle(t.view(offset, sh, st));
   TSR_API_END
