@@ -33,6 +33,16 @@ void upload(Tensor& t, const void* src, Stream& s) {
   ops::copy_into(t, *tmp, s);
 }
 
+// A new tensor filled with `value` (tsr_tensor_full and tsr_tensor_zeros).
+void fill_new(tsr_context context, const int64_t* shape, int32_t ndim, tsr_dtype dtype,
+              double value, tsr_stream stream, tsr_tensor* out) {
+  require(out, "out");
+  Context& ctx = context_arg(context, "context");
+  Shape sh = make_shape(shape, ndim, dtype);
+  Stream& s = stream_arg(stream, ctx);
+  *out = new_tensor_handle(ops::fill(shared(ctx), sh, dtype, value, s));
+}
+
 }  // namespace
 
 extern "C" {
@@ -51,17 +61,16 @@ TSR_API tsr_status tsr_tensor_full(tsr_context context, const int64_t* shape, in
                                    tsr_dtype dtype, double value, tsr_stream stream,
                                    tsr_tensor* out) {
   TSR_API_BEGIN
-  require(out, "out");
-  Context& ctx = context_arg(context, "context");
-  Shape sh = make_shape(shape, ndim, dtype);
-  Stream& s = stream_arg(stream, ctx);
-  *out = new_tensor_handle(ops::fill(shared(ctx), sh, dtype, value, s));
+  fill_new(context, shape, ndim, dtype, value, stream, out);
   TSR_API_END
 }
 
+// Not a call to tsr_tensor_full: its errors must name tsr_tensor_zeros.
 TSR_API tsr_status tsr_tensor_zeros(tsr_context context, const int64_t* shape, int32_t ndim,
                                     tsr_dtype dtype, tsr_stream stream, tsr_tensor* out) {
-  return tsr_tensor_full(context, shape, ndim, dtype, 0.0, stream, out);
+  TSR_API_BEGIN
+  fill_new(context, shape, ndim, dtype, 0.0, stream, out);
+  TSR_API_END
 }
 
 TSR_API tsr_status tsr_tensor_arange(tsr_context context, double start, double stop, double step,
