@@ -58,8 +58,9 @@ TSR_API tsr_status tsr_tensor_reshape(tsr_tensor tensor, const int64_t* shape, i
   TSR_API_BEGIN
   require(out, "out");
   Tensor& t = tensor_arg(tensor, "tensor");
-  TSR_CHECK(ndim >= 0 && ndim <= TSR_MAX_DIMS, TSR_ERROR_TOO_MANY_DIMS,
-            "reshape: %d dimensions (at most %d)", ndim, TSR_MAX_DIMS);
+  TSR_CHECK(ndim >= 0, TSR_ERROR_INVALID_SHAPE, "reshape: negative ndim %d", ndim);
+  TSR_CHECK(ndim <= TSR_MAX_DIMS, TSR_ERROR_TOO_MANY_DIMS, "reshape: %d dimensions (at most %d)",
+            ndim, TSR_MAX_DIMS);
   TSR_CHECK(ndim == 0 || shape, TSR_ERROR_NULL_POINTER, "shape is null");
   int64_t dims[TSR_MAX_DIMS];
   int infer = -1;
