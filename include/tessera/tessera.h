@@ -340,6 +340,8 @@ TSR_API tsr_status tsr_tensor_dtype(tsr_tensor tensor, tsr_dtype* out_dtype);
 TSR_API tsr_status tsr_tensor_numel(tsr_tensor tensor, int64_t* out_numel);
 /** numel * element size. */
 TSR_API tsr_status tsr_tensor_nbytes(tsr_tensor tensor, int64_t* out_bytes);
+/** The context a tensor lives in, as a new handle: the caller owns one
+ *  reference and releases it with tsr_context_release. */
 TSR_API tsr_status tsr_tensor_context(tsr_tensor tensor, tsr_context* out_context);
 TSR_API tsr_status tsr_tensor_device(tsr_tensor tensor, tsr_device* out_device);
 /** 1 when C-contiguous. */
