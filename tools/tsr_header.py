@@ -121,7 +121,7 @@ def parse(path: str = HEADER) -> Header:
     for m in re.finditer(r"#define\s+(TSR_\w+)\s+(-?\d+)\s*$", code, flags=re.M):
         h.defines[m.group(1)] = int(m.group(2))
     known: dict[str, int] = dict(h.defines)
-    for m in re.finditer(r"(typedef\s+)?enum\s*(\w*)\s*\{(.*?)\}\s*(\w*)\s*;", code, flags=re.S):
+    for m in re.finditer(r"(typedef\s+)?enum\s*(\w*)\s*(?:TSR_ENUM_TYPE\s*)?\{(.*?)\}\s*(\w*)\s*;", code, flags=re.S):
         name = m.group(4) or m.group(2) or ""
         members, nxt = [], 0
         for item in m.group(3).split(","):

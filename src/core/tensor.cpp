@@ -85,6 +85,7 @@ std::shared_ptr<Tensor> Tensor::view(int64_t offset, const Shape& shape,
 int64_t Tensor::nbytes() const { return numel() * dtype_size(dtype_); }
 
 bool Tensor::is_contiguous() const {
+  if (numel() == 0) return true;  // no element is out of place
   int64_t expect = 1;
   for (int i = shape_.ndim - 1; i >= 0; --i) {
     if (shape_.dims[i] != 1 && strides_[i] != expect) return false;

@@ -145,11 +145,13 @@ inline double dtype_max(tsr_dtype d) {
 inline double wrap_to(double v, tsr_dtype d) {
   if (d == TSR_BOOL) return v != 0;
   if (!is_int(d)) return round_to(v, d);
-  if (v >= dtype_min(d) && v <= dtype_max(d)) return v;  // 64-bit values stay exact
+  // In range (compared with exact powers of two): 64-bit values stay exact.
+  const double top = std::ldexp(1.0, is_signed(d) ? int_bits(d) - 1 : int_bits(d));
+  if (v >= dtype_min(d) && v < top) return v;
   const double m = std::ldexp(1.0, int_bits(d));
   double r = std::fmod(v, m);
   if (r < 0) r += m;
-  if (is_signed(d) && r > dtype_max(d)) r -= m;
+  if (is_signed(d) && r >= top) r -= m;
   return r;
 }
 

@@ -365,7 +365,8 @@ namespace Tessera
         internal static extern Status tsr_tensor_nbytes(IntPtr tensor, long* out_bytes);
 
         /// <summary>
-        /// The tensor's context, as a new handle the caller must release.
+        /// The context a tensor lives in, as a new handle: the caller owns one
+        ///  reference and releases it with tsr_context_release.
         /// </summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern Status tsr_tensor_context(IntPtr tensor, IntPtr* out_context);
@@ -403,11 +404,10 @@ namespace Tessera
         internal static extern Status tsr_tensor_transpose(IntPtr tensor, int axis0, int axis1, IntPtr* @out);
 
         /// <summary>
-        /// Per axis: start, stop, step with Python slice semantics (negative indices
-        ///  count from the end, out-of-range values clamp; step != 0, negative steps
-        ///  allowed). INT64_MIN as a start and INT64_MAX as a stop mean "omitted"
-        ///  (from the first element / to the last, in the step's direction). Arrays
-        ///  have ndim entries.
+        /// Per axis: start, stop, step (Python slice semantics after clamping;
+        ///  step != 0, negative steps allowed). Arrays have ndim entries. A start of
+        ///  INT64_MIN or a stop of INT64_MAX means "omitted" (Python's None), so
+        ///  {INT64_MIN, INT64_MAX, -1} reverses an axis.
         /// </summary>
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern Status tsr_tensor_slice(IntPtr tensor, long* starts, long* stops, long* steps, IntPtr* @out);

@@ -113,7 +113,7 @@ TSR_CONTEXT_ALLOW_TF32 = 2  # float32 matmul may use TF32 (GPU)
 TSR_CONTEXT_DETERMINISTIC = 4  # prefer deterministic algorithms
 
 TSR_STREAM_DEFAULT = 0
-TSR_STREAM_NON_BLOCKING = 1  # do not synchronize with the legacy default stream (CUDA)
+TSR_STREAM_NON_BLOCKING = 1  # CUDA: cudaStreamNonBlocking (no implicit sync with the legacy NULL stream)
 
 class tsr_distribution(enum.IntEnum):
     """C enum tsr_distribution."""
@@ -454,7 +454,7 @@ FUNCTIONS: tuple = (
     # tsr_status tsr_tensor_nbytes(tsr_tensor tensor, int64_t* out_bytes)
     ('tsr_tensor_nbytes', ctypes.c_int, (tsr_tensor, ctypes.POINTER(ctypes.c_int64), ), 'numel * element size.'),
     # tsr_status tsr_tensor_context(tsr_tensor tensor, tsr_context* out_context)
-    ('tsr_tensor_context', ctypes.c_int, (tsr_tensor, ctypes.POINTER(tsr_context), ), ''),
+    ('tsr_tensor_context', ctypes.c_int, (tsr_tensor, ctypes.POINTER(tsr_context), ), 'The context a tensor lives in, as a new handle: the caller owns one\n reference and releases it with tsr_context_release.'),
     # tsr_status tsr_tensor_device(tsr_tensor tensor, tsr_device* out_device)
     ('tsr_tensor_device', ctypes.c_int, (tsr_tensor, ctypes.POINTER(tsr_device), ), ''),
     # tsr_status tsr_tensor_is_contiguous(tsr_tensor tensor, int32_t* out_contiguous)
@@ -468,7 +468,7 @@ FUNCTIONS: tuple = (
     # tsr_status tsr_tensor_transpose(tsr_tensor tensor, int32_t axis0, int32_t axis1, tsr_tensor* out)
     ('tsr_tensor_transpose', ctypes.c_int, (tsr_tensor, ctypes.c_int32, ctypes.c_int32, ctypes.POINTER(tsr_tensor), ), ''),
     # tsr_status tsr_tensor_slice(tsr_tensor tensor, const int64_t* starts, const int64_t* stops, const int64_t* steps, tsr_tensor* out)
-    ('tsr_tensor_slice', ctypes.c_int, (tsr_tensor, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(tsr_tensor), ), 'Per axis: start, stop, step (Python slice semantics after clamping;\n step != 0, negative steps allowed). Arrays have ndim entries.'),
+    ('tsr_tensor_slice', ctypes.c_int, (tsr_tensor, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(tsr_tensor), ), 'Per axis: start, stop, step (Python slice semantics after clamping;\n step != 0, negative steps allowed). Arrays have ndim entries. A start of\n INT64_MIN or a stop of INT64_MAX means "omitted" (Python\'s None), so\n {INT64_MIN, INT64_MAX, -1} reverses an axis.'),
     # tsr_status tsr_tensor_expand(tsr_tensor tensor, const int64_t* shape, int32_t ndim, tsr_tensor* out)
     ('tsr_tensor_expand', ctypes.c_int, (tsr_tensor, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(tsr_tensor), ), 'Broadcast to `shape` (stride 0 on expanded axes).'),
     # tsr_status tsr_tensor_squeeze(tsr_tensor tensor, int32_t axis, tsr_tensor* out)
@@ -488,7 +488,7 @@ FUNCTIONS: tuple = (
     # tsr_status tsr_binary(tsr_binary_op op, tsr_tensor a, tsr_tensor b, tsr_stream stream, tsr_tensor* out)
     ('tsr_binary', ctypes.c_int, (ctypes.c_int, tsr_tensor, tsr_tensor, tsr_stream, ctypes.POINTER(tsr_tensor), ), 'out = op(a, b) with broadcasting and promotion.'),
     # tsr_status tsr_binary_scalar(tsr_binary_op op, tsr_tensor a, double scalar, int32_t scalar_first, tsr_stream stream, tsr_tensor* out)
-    ('tsr_binary_scalar', ctypes.c_int, (ctypes.c_int, tsr_tensor, ctypes.c_double, ctypes.c_int32, tsr_stream, ctypes.POINTER(tsr_tensor), ), "out = op(a, scalar), or op(scalar, a) when scalar_first is 1. The scalar\n takes a's dtype, except a non-integral scalar with an integer or bool a,\n which gives float32."),
+    ('tsr_binary_scalar', ctypes.c_int, (ctypes.c_int, tsr_tensor, ctypes.c_double, ctypes.c_int32, tsr_stream, ctypes.POINTER(tsr_tensor), ), "out = op(a, scalar), or op(scalar, a) when scalar_first is 1. The scalar\n takes a's dtype, except a non-integral scalar with an integer or bool a,\n which gives float32. A whole scalar outside an integer a's range is\n compared exactly, and gives TSR_ERROR_OUT_OF_RANGE for ops that would\n compute in a's dtype."),
     # tsr_status tsr_where(tsr_tensor cond, tsr_tensor a, tsr_tensor b, tsr_stream stream, tsr_tensor* out)
     ('tsr_where', ctypes.c_int, (tsr_tensor, tsr_tensor, tsr_tensor, tsr_stream, ctypes.POINTER(tsr_tensor), ), 'out = cond ? a : b, broadcasting all three; cond is converted to bool.'),
     # tsr_status tsr_astype(tsr_tensor x, tsr_dtype dtype, tsr_stream stream, tsr_tensor* out)

@@ -38,6 +38,12 @@ class HostMemory : public DeviceMemory {
 
 class CpuContext : public BackendContext {
  public:
+  // TESSERA_CPU_FAIL_OP=<op name> makes every launch of that op fail when
+  // it runs (asynchronously), so tests can exercise the deferred-error
+  // path; read once per context.
+  CpuContext() {
+    if (const char* op = std::getenv("TESSERA_CPU_FAIL_OP")) fail_op_ = op;
+  }
   DeviceMemory* memory() override { return &memory_; }
   Status create_stream(uint32_t, BackendStream** out) override {
     *out = new CpuStream();
@@ -69,8 +75,14 @@ class CpuContext : public BackendContext {
     auto task = std::make_shared<Task>(call);
     bool small = call.out.numel() <= kInlineElements && call.kind != OpKind::Matmul &&
                  call.kind != OpKind::Linear;
+    const bool inject = !fail_op_.empty() && fail_op_ == call.name;
     static_cast<CpuStream*>(stream)->submit(
-        call.name, [task] { TSR_GUARD_STATUS(execute(task->call)); }, small);
+        call.name,
+        [task, inject] {
+          if (inject) return Status::Err(TSR_ERROR_BACKEND, "injected failure (TESSERA_CPU_FAIL_OP)");
+          TSR_GUARD_STATUS(execute(task->call));
+        },
+        small);
     return Status::Ok();
   }
 
@@ -89,6 +101,7 @@ class CpuContext : public BackendContext {
 
  private:
   HostMemory memory_;
+  std::string fail_op_;
 };
 
 std::string cpu_model_name() {

@@ -2,6 +2,7 @@
 // element i depends only on (seed, i), so results match across backends
 // and do not depend on how the work is split over threads.
 #include <cmath>
+#include <limits>
 
 #include "backends/cpu/cpu_kernels.h"
 #include "backends/cpu/cpu_loops.h"
@@ -10,6 +11,18 @@
 
 namespace tsr::cpu {
 namespace {
+
+// The next value of storage type S toward -infinity.
+template <typename S>
+S next_below(S x) {
+  if constexpr (is_half_v<S>) {
+    const uint16_t bits = x.bits;
+    if ((bits & 0x7fff) == 0) return S{uint16_t(0x8001)};  // +-0 -> smallest negative
+    return S{uint16_t((bits & 0x8000) ? bits + 1 : bits - 1)};
+  } else {
+    return std::nextafter(x, -std::numeric_limits<S>::infinity());
+  }
+}
 
 template <typename S>
 void random_typed(const OpCall& c) {
@@ -30,12 +43,13 @@ void random_typed(const OpCall& c) {
       v = a + (b - a) * u;
       if constexpr (!is_float_v<S>) v = std::floor(v);
     }
-    compute_t<S> cv = math::convert<compute_t<S>>(v);
+    store(out + i, math::convert<compute_t<S>>(v));
     if constexpr (is_float_v<S>) {
-      // Rounding to a narrow type may reach the open upper bound: step back.
-      if (!normal && b > a && double(compute_t<S>(cv)) >= b) cv = std::nextafter(compute_t<S>(b), compute_t<S>(a));
+      // Rounding to the storage type (float16 keeps 11 bits) may reach the
+      // open upper bound: step down to the next stored value below it.
+      if (!normal && b > a)
+        while (double(load(out + i)) >= b) out[i] = next_below(out[i]);
     }
-    store(out + i, cv);
   }
 }
 

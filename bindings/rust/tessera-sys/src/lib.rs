@@ -397,7 +397,8 @@ extern "C" {
     /// numel * element size.
     pub fn tsr_tensor_nbytes(tensor: tsr_tensor, out_bytes: *mut i64) -> tsr_status;
 
-    /// The tensor's context, as a new handle the caller must release.
+    /// The context a tensor lives in, as a new handle: the caller owns one
+    ///  reference and releases it with tsr_context_release.
     pub fn tsr_tensor_context(tensor: tsr_tensor, out_context: *mut tsr_context) -> tsr_status;
 
     pub fn tsr_tensor_device(tensor: tsr_tensor, out_device: *mut tsr_device) -> tsr_status;
@@ -418,11 +419,10 @@ extern "C" {
 
     pub fn tsr_tensor_transpose(tensor: tsr_tensor, axis0: i32, axis1: i32, out: *mut tsr_tensor) -> tsr_status;
 
-    /// Per axis: start, stop, step with Python slice semantics (negative indices
-    ///  count from the end, out-of-range values clamp; step != 0, negative steps
-    ///  allowed). INT64_MIN as a start and INT64_MAX as a stop mean "omitted"
-    ///  (from the first element / to the last, in the step's direction). Arrays
-    ///  have ndim entries.
+    /// Per axis: start, stop, step (Python slice semantics after clamping;
+    ///  step != 0, negative steps allowed). Arrays have ndim entries. A start of
+    ///  INT64_MIN or a stop of INT64_MAX means "omitted" (Python's None), so
+    ///  {INT64_MIN, INT64_MAX, -1} reverses an axis.
     pub fn tsr_tensor_slice(tensor: tsr_tensor, starts: *const i64, stops: *const i64, steps: *const i64, out: *mut tsr_tensor) -> tsr_status;
 
     /// Broadcast to `shape` (stride 0 on expanded axes).
