@@ -561,6 +561,9 @@ TEST_P(BadInput, ShapesAndSizes) {
     };
   };
   expect_all(shaped(overflow, 2), TSR_ERROR_SIZE_OVERFLOW);
+  // No elements, but strides that would not fit in int64.
+  const int64_t empty_overflow[3] = {0, INT64_MAX, 4};
+  expect_all(shaped(empty_overflow, 3), TSR_ERROR_SIZE_OVERFLOW);
   expect_all(shaped(negative, 2), TSR_ERROR_INVALID_SHAPE);
   expect_all(shaped(nine, 9), TSR_ERROR_TOO_MANY_DIMS);
   expect_all(shaped(nine, -1), TSR_ERROR_INVALID_SHAPE);
