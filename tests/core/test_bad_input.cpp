@@ -14,7 +14,11 @@
 
 // Huge requests must come back as TSR_ERROR_OUT_OF_MEMORY under ASan too.
 #if defined(__SANITIZE_ADDRESS__)
-extern "C" const char* __asan_default_options() { return "allocator_may_return_null=1"; }
+// Visible: the runtime looks the hook up dynamically, and targets build with
+// hidden visibility.
+extern "C" __attribute__((visibility("default"))) const char* __asan_default_options() {
+  return "allocator_may_return_null=1";
+}
 #endif
 
 using namespace tsrtest;
