@@ -14,7 +14,11 @@
 
 // Huge requests must come back as TSR_ERROR_OUT_OF_MEMORY under ASan too.
 #if defined(__SANITIZE_ADDRESS__)
-extern "C" const char* __asan_default_options() { return "allocator_may_return_null=1"; }
+// Visible: the runtime looks the hook up dynamically, and targets build with
+// hidden visibility.
+extern "C" __attribute__((visibility("default"))) const char* __asan_default_options() {
+  return "allocator_may_return_null=1";
+}
 #endif
 
 using namespace tsrtest;
@@ -561,6 +565,9 @@ TEST_P(BadInput, ShapesAndSizes) {
     };
   };
   expect_all(shaped(overflow, 2), TSR_ERROR_SIZE_OVERFLOW);
+  // No elements, but strides that would not fit in int64.
+  const int64_t empty_overflow[3] = {0, INT64_MAX, 4};
+  expect_all(shaped(empty_overflow, 3), TSR_ERROR_SIZE_OVERFLOW);
   expect_all(shaped(negative, 2), TSR_ERROR_INVALID_SHAPE);
   expect_all(shaped(nine, 9), TSR_ERROR_TOO_MANY_DIMS);
   expect_all(shaped(nine, -1), TSR_ERROR_INVALID_SHAPE);

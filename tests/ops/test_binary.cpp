@@ -421,6 +421,15 @@ TEST_P(Binary, RejectsMismatchedOutputs) {
   EXPECT_TRUE(all_close(download(small_a), before.data, 0));
   EXPECT_TRUE(all_close(download(wrong_shape), std::vector<double>(5, 9.0), 0));
   EXPECT_TRUE(all_close(download(wrong_dtype), std::vector<double>(20, 9.0), 0));
+  // An expanded view cannot be an output: its elements share memory.
+  TensorGuard row, wide;
+  const int64_t s15[2] = {1, 5};
+  ASSERT_TSR_OK(tsr_tensor_zeros(ctx, s15, 2, TSR_FLOAT32, nullptr, row.out()));
+  ASSERT_TSR_OK(tsr_tensor_expand(row, s45, 2, wide.out()));
+  o = wide.t;
+  EXPECT_TSR_ERROR(tsr_binary(TSR_ADD, a, b, nullptr, &o), TSR_ERROR_INVALID_ARGUMENT, "tsr_binary:");
+  EXPECT_TSR_ERROR(tsr_tensor_copy(wide, a, nullptr), TSR_ERROR_INVALID_ARGUMENT, "tsr_tensor_copy:");
+  EXPECT_TRUE(all_close(download(row), std::vector<double>(5, 0.0), 0));
 }
 
 TEST_P(Binary, OperandsFromAnotherContext) {
