@@ -228,6 +228,30 @@ TEST_P(Normalization, CallerSuppliedNonContiguousOutput) {
   }
 }
 
+// out = x: each kernel must read x_j before writing y_j (log_softmax reads x
+// twice, so its exponentials may not live in the output).
+TEST_P(Normalization, InPlace) {
+  for (tsr_dtype d : kFloats) {
+    if (!dtype_ok(d)) continue;
+    const Host h = random_host({5, 37}, d);
+    Host g = random_host({37}, d, 0.5, 2), b = random_host({37}, d);
+    TensorGuard tg(upload(ctx, g, d)), tb(upload(ctx, b, d));
+    for (Norm k : kAll) {
+      TensorGuard x(upload(ctx, h, d));
+      tsr_tensor out = x.t;
+      const bool params = k == Norm::LayerNorm || k == Norm::RmsNorm;
+      ASSERT_TSR_OK(call(k, x, params ? tg.t : nullptr, k == Norm::LayerNorm ? tb.t : nullptr,
+                         1e-5, &out));
+      EXPECT_EQ(out, x.t);
+      EXPECT_TRUE(all_close(download(x),
+                            reference(k, h, params ? &g : nullptr,
+                                      k == Norm::LayerNorm ? &b : nullptr, 1e-5, d),
+                            norm_tolerance(d)))
+          << norm_name(k) << " " << tsr_dtype_name(d);
+    }
+  }
+}
+
 TEST_P(Normalization, ZeroSize) {
   for (const std::vector<int64_t>& shape : std::vector<std::vector<int64_t>>{{0, 5}, {3, 0}, {0}}) {
     TensorGuard x(upload(ctx, random_host(shape, TSR_FLOAT32), TSR_FLOAT32));

@@ -33,7 +33,7 @@ namespace {
 
 constexpr int64_t kBlock = 1024;        // elements per Part before folding into Acc
 constexpr int64_t kRowTile = 64;        // outputs per tile on the rows schedule
-constexpr int64_t kColumnTile = 256;    // outputs per tile on the columns schedule
+constexpr int64_t kColumnTile = 1024;   // outputs per tile on the columns schedule
 constexpr int64_t kSplitMaxOutputs = 4096;
 
 // ---------------------------------------------------------------------------
@@ -180,7 +180,11 @@ struct RCursor {
 };
 
 // ---------------------------------------------------------------------------
-// Reducers. S is the input's storage type, C what it computes in.
+// Reducers. S is the input's storage type, C what it computes in. Each has
+// step() for one element of a strided run and block() for a contiguous run
+// of at most kBlock elements. block() loops are `omp simd` reductions: the
+// pragma licenses per-lane partial results (reassociation), which is what
+// lets them vectorize without -ffast-math.
 
 // Sum in double with Neumaier compensation (an infinite or NaN total keeps
 // its value rather than poisoning the correction).
@@ -201,6 +205,12 @@ struct SumDouble {  // float sums, and the mean of every dtype
   using Part = double;
   Part part(const Acc&) const { return 0.0; }
   void step(Part& p, C v, int64_t) const { p += double(v); }
+  void block(Part& p, const S* x, int64_t n, int64_t) const {
+    double s = 0;
+#pragma omp simd reduction(+ : s)
+    for (int64_t i = 0; i < n; ++i) s += double(load(x + i));
+    p += s;
+  }
   void absorb(Acc& a, Part p) const { a.add(p); }
   void merge(Acc& a, const Acc& b) const {
     a.add(b.s);
@@ -222,6 +232,12 @@ struct SumWrap {  // integer and bool sums wrap modulo 2^64
   using Part = uint64_t;
   Part part(const Acc&) const { return 0; }
   void step(Part& p, C v, int64_t) const { p += widen<S>(v); }
+  void block(Part& p, const S* x, int64_t n, int64_t) const {
+    uint64_t s = 0;
+#pragma omp simd reduction(+ : s)
+    for (int64_t i = 0; i < n; ++i) s += widen<S>(load(x + i));
+    p += s;
+  }
   void absorb(Acc& a, Part p) const { a += p; }
   void merge(Acc& a, const Acc& b) const { a += b; }
 };
@@ -233,6 +249,12 @@ struct ProdDouble {
   using Part = double;
   Part part(const Acc&) const { return 1.0; }
   void step(Part& p, C v, int64_t) const { p *= double(v); }
+  void block(Part& p, const S* x, int64_t n, int64_t) const {
+    double s = 1;
+#pragma omp simd reduction(* : s)
+    for (int64_t i = 0; i < n; ++i) s *= double(load(x + i));
+    p *= s;
+  }
   void absorb(Acc& a, Part p) const { a *= p; }
   void merge(Acc& a, const Acc& b) const { a *= b; }
 };
@@ -244,6 +266,9 @@ struct ProdWrap {
   using Part = uint64_t;
   Part part(const Acc&) const { return 1; }
   void step(Part& p, C v, int64_t) const { p *= widen<S>(v); }
+  void block(Part& p, const S* x, int64_t n, int64_t) const {
+    for (int64_t i = 0; i < n; ++i) p *= widen<S>(load(x + i));
+  }
   void absorb(Acc& a, Part p) const { a *= p; }
   void merge(Acc& a, const Acc& b) const { a *= b; }
 };
@@ -264,6 +289,18 @@ struct Centered {
     p.sd += d;
     p.sd2 += d * d;
   }
+  void block(Part& p, const S* x, int64_t n, int64_t) const {
+    const double c = p.center;
+    double sd = 0, sd2 = 0;
+#pragma omp simd reduction(+ : sd, sd2)
+    for (int64_t i = 0; i < n; ++i) {
+      const double d = double(load(x + i)) - c;
+      sd += d;
+      sd2 += d * d;
+    }
+    p.sd += sd;
+    p.sd2 += sd2;
+  }
   void absorb(Acc& a, const Part& p) const {
     a.sd += p.sd;
     a.sd2 += p.sd2;
@@ -275,6 +312,33 @@ template <typename C>
 inline bool is_nan(C v) {
   if constexpr (std::is_floating_point_v<C>) return v != v;
   else return (void)v, false;
+}
+
+// The largest (kMax) or smallest element of a contiguous block, starting
+// from `init`, and whether the block holds a NaN.
+template <bool kMax, typename S>
+compute_t<S> block_extreme(const S* x, int64_t n, compute_t<S> init, bool* has_nan) {
+  using C = compute_t<S>;
+  using R = std::conditional_t<std::is_same_v<C, bool>, int, C>;  // omp reductions need arithmetic
+  R m = R(init);
+  int nan = 0;
+  if constexpr (kMax) {
+#pragma omp simd reduction(max : m) reduction(| : nan)
+    for (int64_t i = 0; i < n; ++i) {
+      const R v = R(load(x + i));
+      m = v > m ? v : m;
+      nan |= int(is_nan(v));
+    }
+  } else {
+#pragma omp simd reduction(min : m) reduction(| : nan)
+    for (int64_t i = 0; i < n; ++i) {
+      const R v = R(load(x + i));
+      m = v < m ? v : m;
+      nan |= int(is_nan(v));
+    }
+  }
+  *has_nan = nan != 0;
+  return C(m);
 }
 
 // min/max propagate NaN, like NumPy and the Array API.
@@ -293,6 +357,12 @@ struct MinMax {
   void step(Part& p, C v, int64_t) const {
     if constexpr (std::is_floating_point_v<C>) p = ((kMax ? v > p : v < p) || v != v) ? v : p;
     else p = (kMax ? v > p : v < p) ? v : p;
+  }
+  void block(Part& p, const S* x, int64_t n, int64_t) const {
+    bool nan = false;
+    const C m = block_extreme<kMax>(x, n, p, &nan);
+    if constexpr (std::is_floating_point_v<C>) p = nan ? std::numeric_limits<C>::quiet_NaN() : m;
+    else p = m;
   }
   void absorb(Acc& a, Part p) const { step(a, p, 0); }
   void merge(Acc& a, const Acc& b) const { step(a, b, 0); }
@@ -322,7 +392,18 @@ struct ArgMinMax {
       p.idx = i;
     }
   }
-  // Parts may cover interleaved indices (lanes): ties go to the lower index.
+  // The block's extreme (vectorized), then the first position holding it.
+  void block(Part& p, const S* x, int64_t n, int64_t idx0) const {
+    bool nan = false;
+    const C m = block_extreme<kMax>(x, n, MinMax<S, kMax>::identity(), &nan);
+    int64_t i = 0;
+    if (nan)
+      while (i + 1 < n && !is_nan(C(load(x + i)))) ++i;
+    else
+      while (i + 1 < n && !(C(load(x + i)) == m)) ++i;
+    merge(p, Part{C(load(x + i)), idx0 + i});
+  }
+  // Parts may come in any order (split chunks): ties go to the lower index.
   void merge(Acc& a, const Acc& b) const {
     if (b.idx < 0) return;
     if (a.idx < 0 || better(b.best, a.best) || (!better(a.best, b.best) && b.idx < a.idx)) a = b;
@@ -340,6 +421,17 @@ struct AnyAll {
     if constexpr (kAll) p &= (v != C(0));
     else p |= (v != C(0));
   }
+  void block(Part& p, const S* x, int64_t n, int64_t) const {
+    int r = kAll;
+    if constexpr (kAll) {
+#pragma omp simd reduction(& : r)
+      for (int64_t i = 0; i < n; ++i) r &= int(load(x + i) != C(0));
+    } else {
+#pragma omp simd reduction(| : r)
+      for (int64_t i = 0; i < n; ++i) r |= int(load(x + i) != C(0));
+    }
+    absorb(p, r != 0);
+  }
   void absorb(Acc& a, Part p) const { a = kAll ? (a && p) : (a || p); }
   void merge(Acc& a, const Acc& b) const { absorb(a, b); }
 };
@@ -351,25 +443,15 @@ template <typename S, typename Red>
 void feed(const Red& red, typename Red::Acc& acc, const char* ptr, int64_t stride, int64_t n,
           int64_t idx0) {
   using Part = typename Red::Part;
-  if (stride == int64_t(sizeof(S)) && n >= 32) {
-    const S* x = reinterpret_cast<const S*>(ptr);
-    for (int64_t b = 0; b < n; b += kBlock) {
-      const int64_t m = std::min(kBlock, n - b);
-      Part lane[8];
-      for (int j = 0; j < 8; ++j) lane[j] = red.part(acc);
-      int64_t i = 0;
-      for (; i + 8 <= m; i += 8)
-        for (int j = 0; j < 8; ++j) red.step(lane[j], load(x + b + i + j), idx0 + b + i + j);
-      for (; i < m; ++i) red.step(lane[0], load(x + b + i), idx0 + b + i);
-      for (int j = 0; j < 8; ++j) red.absorb(acc, lane[j]);
-    }
-    return;
-  }
   for (int64_t b = 0; b < n; b += kBlock) {
     const int64_t m = std::min(kBlock, n - b);
     Part part = red.part(acc);
-    for (int64_t i = 0; i < m; ++i)
-      red.step(part, load(reinterpret_cast<const S*>(ptr + (b + i) * stride)), idx0 + b + i);
+    if (stride == int64_t(sizeof(S))) {
+      red.block(part, reinterpret_cast<const S*>(ptr) + b, m, idx0 + b);
+    } else {
+      for (int64_t i = 0; i < m; ++i)
+        red.step(part, load(reinterpret_cast<const S*>(ptr + (b + i) * stride)), idx0 + b + i);
+    }
     red.absorb(acc, part);
   }
 }
@@ -409,6 +491,7 @@ void accumulate_tile(const Plan& p, const Red& red, int64_t o0, int64_t o1, int6
     RCursor rc(p, rb);
     for (int64_t r = rb; r < re; ++r) {
       const S* x = reinterpret_cast<const S*>(p.in + kc.in + rc.off);
+#pragma omp simd
       for (int64_t j = 0; j < width; ++j) red.step(part[j], load(x + j), r);
       if (r + 1 < re) rc.advance(1);
     }
