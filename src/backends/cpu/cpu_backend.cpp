@@ -3,6 +3,7 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -73,7 +74,10 @@ class CpuContext : public BackendContext {
       }
     };
     auto task = std::make_shared<Task>(call);
-    bool small = call.out.numel() <= kInlineElements && call.kind != OpKind::Matmul &&
+    // Size by the larger of output and input: a reduction's output is small
+    // even when its input is large, and that work must stay asynchronous.
+    const int64_t work = std::max(call.out.numel(), call.n_in > 0 ? call.in[0].numel() : 0);
+    bool small = work <= kInlineElements && call.kind != OpKind::Matmul &&
                  call.kind != OpKind::Linear;
     const bool inject = !fail_op_.empty() && fail_op_ == call.name;
     static_cast<CpuStream*>(stream)->submit(
