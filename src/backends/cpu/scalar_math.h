@@ -135,11 +135,14 @@ template <typename To, typename From> inline To convert(From v) {
     return v != From(0);
   } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>) {
     if (std::isnan(v)) return 0;
-    constexpr long double lo = (long double)std::numeric_limits<To>::min();
-    constexpr long double hi = (long double)std::numeric_limits<To>::max();
-    if ((long double)v <= lo) return std::numeric_limits<To>::min();
-    if ((long double)v >= hi) return std::numeric_limits<To>::max();
-    return To(v);
+    // Bounds as doubles that are exact: min is 0 or -2^(bits-1), and one past
+    // max is a power of two. (No long double: x87 state is not ours to trust.)
+    constexpr double lo = double(std::numeric_limits<To>::min());
+    constexpr double past_hi = 2.0 * double(std::numeric_limits<To>::max() / 2 + 1);
+    const double d = double(v);
+    if (d <= lo) return std::numeric_limits<To>::min();
+    if (d >= past_hi) return std::numeric_limits<To>::max();
+    return To(d);
   } else {
     return To(v);
   }
