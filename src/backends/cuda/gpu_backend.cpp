@@ -102,6 +102,7 @@ extern "C" __attribute__((visibility("default"))) tsr::Backend* tessera_backend_
         return refuse(std::string("reading the properties of " TSR_GPU_NAME " device ") +
                       std::to_string(i) + " failed: " + gpuGetErrorName(err));
     }
+    DeviceGuard::set_single_device(count == 1);
     static GpuBackend* backend = new GpuBackend(std::move(props));  // lives as long as the process
     return backend;
   } catch (const std::exception& e) {

@@ -38,7 +38,10 @@ bool is_sticky(gpuError_t err) {
 #endif
 }
 
+bool DeviceGuard::single_device_ = false;
+
 DeviceGuard::DeviceGuard(int device) {
+  if (single_device_) return;
   gpuError_t err = gpuGetDevice(&previous_);
   if (err != gpuSuccess) {
     status_ = error_status(err, "selecting the device", "gpuGetDevice");

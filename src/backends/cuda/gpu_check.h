@@ -28,11 +28,15 @@ class DeviceGuard {
   DeviceGuard(const DeviceGuard&) = delete;
   DeviceGuard& operator=(const DeviceGuard&) = delete;
   const Status& status() const { return status_; }
+  // With a single device in the process it is always the current one, and
+  // the guard costs nothing (set once by the backend at startup).
+  static void set_single_device(bool single) { single_device_ = single; }
 
  private:
   int previous_ = -1;
   bool switched_ = false;
   Status status_;
+  static bool single_device_;
 };
 
 }  // namespace tsr::gpu

@@ -63,6 +63,8 @@ typedef hipDeviceProp_t gpuDeviceProp_t;
 #define gpuEventElapsedTime hipEventElapsedTime
 #define gpuEventDefault hipEventDefault
 #define gpuEventDisableTiming hipEventDisableTiming
+#define gpuFuncSetAttribute hipFuncSetAttribute
+#define gpuFuncAttributeMaxDynamicSharedMemorySize hipFuncAttributeMaxDynamicSharedMemorySize
 #else
 // ---------------------------------------------------------------- CUDA
 #define TSR_GPU_NAME "CUDA"
@@ -113,6 +115,8 @@ typedef cudaDeviceProp gpuDeviceProp_t;
 #define gpuEventElapsedTime cudaEventElapsedTime
 #define gpuEventDefault cudaEventDefault
 #define gpuEventDisableTiming cudaEventDisableTiming
+#define gpuFuncSetAttribute cudaFuncSetAttribute
+#define gpuFuncAttributeMaxDynamicSharedMemorySize cudaFuncAttributeMaxDynamicSharedMemorySize
 #endif
 
 // ---------------------------------------------------------------- device side

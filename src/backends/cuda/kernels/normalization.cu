@@ -1,16 +1,17 @@
 // softmax, log_softmax, layer_norm and rms_norm over the last axis of a
 // C-contiguous [rows, cols] tensor, one pass over memory per row: the row is
-// read once into registers, reduced (warp shuffles, then shared memory
+// read once into registers or shared memory, reduced (warp shuffles, then shared memory
 // across warps), and written once. Three shapes:
 //  - a warp per row for rows of up to 1024 elements;
-//  - a block per row with 16-byte accesses for longer aligned rows that fit
-//    in the block's registers (up to 512 threads x 8 vectors);
+//  - a block per row with 16-byte accesses for longer aligned rows of up to
+//    64 KiB, cached in shared memory between the passes;
 //  - a block per row that streams longer or unaligned rows from memory
 //    (two or three reads).
 // Half types compute in float, float64 in double. Row maxima propagate NaN.
 #include <cmath>
 #include <limits>
 
+#include "backends/cuda/gpu_check.h"
 #include "backends/cuda/kernels/common.cuh"
 
 namespace tsr::gpu {
@@ -158,52 +159,99 @@ __global__ void __launch_bounds__(kThreads)
   }
 }
 
-// ------------------------------------------------------------ block per row, in registers
+// ------------------------------------------------------------ block per row, row in shared memory
 
-constexpr int kGroups = 8;          // vectors per thread
-constexpr int kBlockRowThreads = 512;  // at most, so a thread may hold 8 vectors in registers
+// Rows are cached in shared memory rather than registers, so how many rows
+// an SM keeps in flight depends on their size (7 rows of 32 KiB on a
+// Hopper SM), not on register pressure: the reductions of one row overlap
+// the loads of others. Global memory is read once and written once.
+constexpr int kSmemThreads = 256;
+constexpr size_t kSmemRowBytes = size_t(64) << 10;  // larger rows are streamed
 
 template <class S, bool kNorm>
-__global__ void __launch_bounds__(kBlockRowThreads)
-    rows_block(const S* __restrict__ x, S* __restrict__ y, int64_t cols, SoftmaxParams sp,
-               NormParams np) {
+__global__ void __launch_bounds__(kSmemThreads)
+    rows_smem(const S* __restrict__ x, S* __restrict__ y, int64_t cols, SoftmaxParams sp,
+              NormParams np) {
   using A = acc_of<S>;
   constexpr int V = 16 / sizeof(S);
-  constexpr int K = kGroups * V;
-  __shared__ A shared[kBlockRowThreads / TSR_WARP_SIZE];
-  const int64_t row = blockIdx.x;
-  const S* xr = x + row * cols;
-  S* yr = y + row * cols;
-  A v[K];
-  bool ok[K];
+  using VecS = Vec<S, V>;
+  extern __shared__ float4 smem_raw[];  // 16-byte aligned
+  VecS* row = reinterpret_cast<VecS*>(smem_raw);
+  __shared__ A slots[kSmemThreads / TSR_WARP_SIZE];
+  BlockReduce<A> red{slots};
+  const int64_t nvec = cols / V;
+  const VecS* xr = reinterpret_cast<const VecS*>(x + int64_t(blockIdx.x) * cols);
+  VecS* yr = reinterpret_cast<VecS*>(y + int64_t(blockIdx.x) * cols);
+  const int t = threadIdx.x, step = blockDim.x;
+  const A n = A(cols);
+  if constexpr (kNorm) {
+    A s = 0;
+#pragma unroll 4
+    for (int64_t i = t; i < nvec; i += step) {
+      const VecS v = xr[i];
+      row[i] = v;
 #pragma unroll
-  for (int g = 0; g < kGroups; ++g) {
-    const int64_t c0 = (int64_t(g) * blockDim.x + threadIdx.x) * V;
-    const bool in = c0 < cols;  // cols is a multiple of V
-    Vec<S, V> vec;
-    if (in) vec = *reinterpret_cast<const Vec<S, V>*>(xr + c0);
+      for (int j = 0; j < V; ++j) s += A(St<S>::to_c(v.v[j]));
+    }
+    const A mean = np.rms ? A(0) : red.sum(s) / n;  // red.sum also orders the shared stores
+    if (np.rms) __syncthreads();
+    A q = 0;
+    for (int64_t i = t; i < nvec; i += step) {
+      const VecS v = row[i];
 #pragma unroll
-    for (int i = 0; i < V; ++i) {
-      ok[g * V + i] = in;
-      v[g * V + i] = in ? A(St<S>::to_c(vec.v[i])) : A(0);
+      for (int j = 0; j < V; ++j) {
+        const A d = A(St<S>::to_c(v.v[j])) - mean;
+        q += d * d;
+      }
+    }
+    const A scale = A(1) / std::sqrt(red.sum(q) / n + A(np.eps));
+    for (int64_t i = t; i < nvec; i += step) {
+      const VecS v = row[i];
+      VecS o;
+#pragma unroll
+      for (int j = 0; j < V; ++j)
+        o.v[j] = St<S>::from_c(compute_t<S>(affine<S>(np, i * V + j, (A(St<S>::to_c(v.v[j])) - mean) * scale)));
+      yr[i] = o;
+    }
+  } else {
+    A m = -std::numeric_limits<A>::infinity();
+#pragma unroll 4
+    for (int64_t i = t; i < nvec; i += step) {
+      const VecS v = xr[i];
+      row[i] = v;
+#pragma unroll
+      for (int j = 0; j < V; ++j) m = max_nan(m, A(St<S>::to_c(v.v[j])));
+    }
+    m = red.max(m);
+    A s = 0;
+    for (int64_t i = t; i < nvec; i += step) {
+      const VecS v = row[i];
+#pragma unroll
+      for (int j = 0; j < V; ++j) s += std::exp(A(St<S>::to_c(v.v[j])) - m);
+    }
+    s = red.sum(s);
+    const A ls = std::log(s), inv = A(1) / s;
+    for (int64_t i = t; i < nvec; i += step) {
+      const VecS v = row[i];
+      VecS o;
+#pragma unroll
+      for (int j = 0; j < V; ++j) {
+        const A d = A(St<S>::to_c(v.v[j])) - m;
+        o.v[j] = St<S>::from_c(compute_t<S>(sp.log ? d - ls : std::exp(d) * inv));
+      }
+      yr[i] = o;
     }
   }
-  BlockReduce<A> red{shared};
-  if constexpr (kNorm) norm_regs(v, ok, cols, np.rms, A(np.eps), red);
-  else softmax_regs(v, ok, sp.log, red);
-#pragma unroll
-  for (int g = 0; g < kGroups; ++g) {
-    const int64_t c0 = (int64_t(g) * blockDim.x + threadIdx.x) * V;
-    if (c0 >= cols) continue;
-    Vec<S, V> vec;
-#pragma unroll
-    for (int i = 0; i < V; ++i) {
-      A r = v[g * V + i];
-      if constexpr (kNorm) r = affine<S>(np, c0 + i, r);
-      vec.v[i] = St<S>::from_c(compute_t<S>(r));
-    }
-    *reinterpret_cast<Vec<S, V>*>(yr + c0) = vec;
-  }
+}
+
+// Lets rows_smem use up to kSmemRowBytes of dynamic shared memory (once).
+template <class S, bool kNorm>
+Status allow_row_smem() {
+  static const gpuError_t err = gpuFuncSetAttribute(reinterpret_cast<const void*>(&rows_smem<S, kNorm>),
+                                                    gpuFuncAttributeMaxDynamicSharedMemorySize,
+                                                    int(kSmemRowBytes));
+  if (err != gpuSuccess) return error_status(err, "raising the row kernel's shared memory limit", "gpuFuncSetAttribute");
+  return Status::Ok();
 }
 
 // ------------------------------------------------------------ block per row, streamed
@@ -284,11 +332,13 @@ Status run_rows(const OpCall& c, const LaunchEnv& env, SoftmaxParams sp, NormPar
     return launch_status(c.name);
   }
   const bool vectors = cols % V == 0 && aligned_to(x, 16) && aligned_to(y, 16);
-  const int64_t per_thread = int64_t(kGroups) * V;
-  if (vectors && cols <= kBlockRowThreads * per_thread) {
-    int64_t threads = (cols + per_thread - 1) / per_thread;
-    threads = (threads + warp - 1) / warp * warp;
-    rows_block<S, kNorm><<<unsigned(rows), unsigned(threads), 0, env.stream>>>(x, y, cols, sp, np);
+  const size_t row_bytes = size_t(cols) * sizeof(S);
+  if (vectors && row_bytes <= kSmemRowBytes) {
+    Status st = allow_row_smem<S, kNorm>();
+    if (!st.ok()) return st;
+    const int64_t nvec = cols / V;
+    int64_t threads = nvec < kSmemThreads ? (nvec + warp - 1) / warp * warp : kSmemThreads;
+    rows_smem<S, kNorm><<<unsigned(rows), unsigned(threads), row_bytes, env.stream>>>(x, y, cols, sp, np);
     return launch_status(c.name);
   }
   rows_stream<S, kNorm><<<unsigned(rows), 1024, 0, env.stream>>>(x, y, cols, sp, np);
