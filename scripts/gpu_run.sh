@@ -6,7 +6,9 @@
 #
 # Usage: scripts/gpu_run.sh [DIR]   DIR holds bin/ and lib/ of a build (default: build)
 # Environment: TESSERA_TEST_BACKENDS (default cpu,cuda), GTEST_FILTER,
-#              SKIP_TESTS=1, SKIP_BENCH=1, TEST_TIMEOUT (seconds, default 900)
+#              SKIP_TESTS=1, SKIP_BENCH=1, TEST_TIMEOUT (seconds, default 900),
+#              SANITIZE_FILTER=<gtest filter>: also run those tests under
+#              compute-sanitizer memcheck (sanitizer.log)
 set -uo pipefail
 DIR=$(cd "${1:-build}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -38,6 +40,12 @@ if [ "${SKIP_TESTS:-0}" != 1 ]; then
   test_rc=$?
 fi
 
+if [ -n "${SANITIZE_FILTER:-}" ]; then
+  TESSERA_TEST_BACKENDS=cuda timeout "${SANITIZE_TIMEOUT:-300}" compute-sanitizer --tool memcheck \
+    --error-exitcode 9 "$DIR/bin/tessera_tests" --gtest_filter="$SANITIZE_FILTER" > "$OUT/sanitizer.log" 2>&1
+  echo "compute-sanitizer rc $?" >> "$OUT/sanitizer.log"
+fi
+
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
   {
     echo "== raw CUDA runtime"; "$DIR/bin/bench_cuda_raw"
@@ -52,5 +60,6 @@ if [ -f "$OUT/tests.log" ]; then
   grep -E "^\[  (PASSED|FAILED|SKIPPED) |^\[==========\]" "$OUT/tests.log" | tail -40
   grep -E "^\[  FAILED  \]" "$OUT/tests.log" | sort -u | head -40
 fi
+[ -f "$OUT/sanitizer.log" ] && { echo "== sanitizer"; grep -E "ERROR SUMMARY|rc [0-9]|^\[  (PASSED|FAILED)" "$OUT/sanitizer.log" | tail -8; }
 [ -f "$OUT/bench.txt" ] && { echo "== bench"; cat "$OUT/bench.txt"; }
 exit $test_rc

@@ -16,6 +16,7 @@
 // context; the 32 MiB workspace is per stream (two streams never share it).
 #include <cublasLt.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -309,41 +310,58 @@ bool is_blas_float(tsr_dtype d) {
   return d == TSR_FLOAT16 || d == TSR_BFLOAT16 || d == TSR_FLOAT32 || d == TSR_FLOAT64;
 }
 
-// Times each candidate algorithm of a large product once (the heuristic's
-// first choice is not always the fastest) and keeps the fastest. Runs the
-// first time a plan is used with beta = 0, so the extra products only
-// overwrite the output that the real call then writes again. Costs one
+// Times the candidate algorithms of a large product (the heuristic's first
+// choice is not always the fastest) and keeps the fastest, but only when it
+// beats the first choice by kTuneMargin: candidates are timed round-robin
+// over a few rounds (medians), so clock and power drift affect all alike.
+// Runs the first time a plan is used with beta = 0, so the extra products
+// only overwrite the output that the real call then writes again. Costs one
 // synchronization, counted in the context's statistics.
+constexpr int kTuneRounds = 3;
+constexpr float kTuneMargin = 0.97f;
+
 template <class Run>
 Status tune(GpuContext& ctx, GpuStream& s, Plan& plan, Run&& run) {
   const size_t n = plan.candidates.size();
-  std::vector<gpuEvent_t> ev(2 * n, nullptr);
+  std::vector<gpuEvent_t> ev(2 * n * kTuneRounds, nullptr);
   Status st;
   for (auto& e : ev) {
     gpuError_t err = gpuEventCreateWithFlags(&e, gpuEventDefault);
     if (err != gpuSuccess && st.ok()) st = error_status(err, "tuning a matmul", "gpuEventCreateWithFlags");
   }
-  std::vector<bool> ran(n, false);
-  for (size_t i = 0; i < n && st.ok(); ++i) {
-    if (run(plan.candidates[i]) != CUBLAS_STATUS_SUCCESS) continue;  // warm-up; a refusal skips it
-    gpuError_t err = gpuEventRecord(ev[2 * i], s.get());
-    ran[i] = err == gpuSuccess && run(plan.candidates[i]) == CUBLAS_STATUS_SUCCESS;
-    if (err == gpuSuccess) err = gpuEventRecord(ev[2 * i + 1], s.get());
-    if (err != gpuSuccess) st = error_status(err, "tuning a matmul", "gpuEventRecord");
-  }
+  std::vector<bool> ok(n, false);
+  for (size_t i = 0; i < n && st.ok(); ++i)  // warm-up; an algorithm that refuses is skipped
+    ok[i] = run(plan.candidates[i]) == CUBLAS_STATUS_SUCCESS;
+  for (int r = 0; r < kTuneRounds && st.ok(); ++r)
+    for (size_t i = 0; i < n && st.ok(); ++i) {
+      if (!ok[i]) continue;
+      gpuEvent_t* e = &ev[2 * (size_t(r) * n + i)];
+      gpuError_t err = gpuEventRecord(e[0], s.get());
+      if (err == gpuSuccess && run(plan.candidates[i]) != CUBLAS_STATUS_SUCCESS) ok[i] = false;
+      if (err == gpuSuccess) err = gpuEventRecord(e[1], s.get());
+      if (err != gpuSuccess) st = error_status(err, "tuning a matmul", "gpuEventRecord");
+    }
   if (st.ok()) {
     ctx.count_synchronization();
     gpuError_t err = gpuStreamSynchronize(s.get());
     if (err != gpuSuccess) st = s.async_failure(err, "gpuStreamSynchronize (matmul tuning)");
   }
-  float best = 0;
+  std::vector<float> median(n, 0);
   for (size_t i = 0; i < n && st.ok(); ++i) {
-    float ms = 0;
-    if (!ran[i] || gpuEventElapsedTime(&ms, ev[2 * i], ev[2 * i + 1]) != gpuSuccess) continue;
-    if (best == 0 || ms < best) {
-      best = ms;
-      plan.algo = plan.candidates[i];
+    if (!ok[i]) continue;
+    float t[kTuneRounds];
+    for (int r = 0; r < kTuneRounds; ++r) {
+      const gpuEvent_t* e = &ev[2 * (size_t(r) * n + i)];
+      if (gpuEventElapsedTime(&t[r], e[0], e[1]) != gpuSuccess) ok[i] = false;
     }
+    std::sort(t, t + kTuneRounds);
+    median[i] = t[kTuneRounds / 2];
+  }
+  if (st.ok() && ok[0]) {
+    size_t best = 0;
+    for (size_t i = 1; i < n; ++i)
+      if (ok[i] && median[i] < median[best]) best = i;
+    if (median[best] < kTuneMargin * median[0]) plan.algo = plan.candidates[best];
   }
   for (auto& e : ev)
     if (e) (void)gpuEventDestroy(e);  // cleanup: the result above is what matters
