@@ -7,6 +7,7 @@
 # Usage: scripts/gpu_run.sh [DIR]   DIR holds bin/ and lib/ of a build (default: build)
 # Environment: TESSERA_TEST_BACKENDS (default cpu,cuda), GTEST_FILTER,
 #              SKIP_TESTS=1, SKIP_BENCH=1, TEST_TIMEOUT (seconds, default 900),
+#              ALGOS=1: also time cuBLASLt's candidate algorithms (bench_cublaslt_algos),
 #              SANITIZE_FILTER=<gtest filter>: also run those tests under
 #              compute-sanitizer memcheck (sanitizer.log)
 set -uo pipefail
@@ -52,6 +53,7 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
     echo "== Tessera (C ABI)"; "$DIR/bin/bench_cuda_ops" cuda
     echo "== examples/mlp_inference"; "$DIR/bin/mlp_inference" 1000 cuda
     echo "== PyTorch / CuPy"; PYTHONUNBUFFERED=1 python3 "$HERE/../bench/compare_torch.py"
+    if [ "${ALGOS:-0}" = 1 ]; then echo "== cuBLASLt candidates"; "$DIR/bin/bench_cublaslt_algos"; fi
   } > "$OUT/bench.txt" 2>&1
 fi
 

@@ -313,11 +313,13 @@ bool is_blas_float(tsr_dtype d) {
 // Times the candidate algorithms of a large product (the heuristic's first
 // choice is not always the fastest) and keeps the fastest, but only when it
 // beats the first choice by kTuneMargin: candidates are timed round-robin
-// over a few rounds (medians), so clock and power drift affect all alike.
+// over a few rounds (medians of kTuneRepeats back-to-back products), so
+// clock and power drift affect all alike.
 // Runs the first time a plan is used with beta = 0, so the extra products
 // only overwrite the output that the real call then writes again. Costs one
 // synchronization, counted in the context's statistics.
 constexpr int kTuneRounds = 3;
+constexpr int kTuneRepeats = 4;  // products per timing: sustained, not a single burst
 constexpr float kTuneMargin = 0.97f;
 
 template <class Run>
@@ -337,7 +339,8 @@ Status tune(GpuContext& ctx, GpuStream& s, Plan& plan, Run&& run) {
       if (!ok[i]) continue;
       gpuEvent_t* e = &ev[2 * (size_t(r) * n + i)];
       gpuError_t err = gpuEventRecord(e[0], s.get());
-      if (err == gpuSuccess && run(plan.candidates[i]) != CUBLAS_STATUS_SUCCESS) ok[i] = false;
+      for (int k = 0; k < kTuneRepeats && err == gpuSuccess && ok[i]; ++k)
+        if (run(plan.candidates[i]) != CUBLAS_STATUS_SUCCESS) ok[i] = false;
       if (err == gpuSuccess) err = gpuEventRecord(e[1], s.get());
       if (err != gpuSuccess) st = error_status(err, "tuning a matmul", "gpuEventRecord");
     }
