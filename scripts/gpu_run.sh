@@ -52,7 +52,8 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
     echo "== raw CUDA runtime"; "$DIR/bin/bench_cuda_raw"
     echo "== Tessera (C ABI)"; "$DIR/bin/bench_cuda_ops" cuda
     echo "== examples/mlp_inference"; "$DIR/bin/mlp_inference" 1000 cuda
-    echo "== PyTorch / CuPy"; PYTHONUNBUFFERED=1 python3 "$HERE/../bench/compare_torch.py"
+    echo "== PyTorch / CuPy (and Tessera's matmul interleaved with PyTorch's)"
+    TESSERA_LIBRARY="$DIR/lib/libtessera.so" PYTHONUNBUFFERED=1 python3 "$HERE/../bench/compare_torch.py"
     if [ "${ALGOS:-0}" = 1 ]; then echo "== cuBLASLt candidates"; "$DIR/bin/bench_cublaslt_algos"; fi
   } > "$OUT/bench.txt" 2>&1
 fi
