@@ -257,7 +257,7 @@ void arange_typed(const OpCall& c) {
   S* o = c.out.ptr<S>();
   const int64_t n = c.out.numel(), stride = c.out.strides[0];
   for (int64_t i = 0; i < n; ++i)
-    store(o + i * stride, math::convert<compute_t<S>>(c.scalar[0] + double(i) * c.scalar[1]));
+    store(o + i * stride, math::arange_value<compute_t<S>>(c.scalar[0], c.scalar[1], i));
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
 // Random tensors from the counter-based Philox generator (core/philox.h):
 // element i depends only on (seed, i), so results match across backends
-// and do not depend on how the work is split over threads.
+// and do not depend on how the work is split over threads. The draw itself
+// is math::random_value, shared with the GPU kernels.
 #include <cmath>
 #include <limits>
 
 #include "backends/cpu/cpu_kernels.h"
 #include "backends/cpu/cpu_loops.h"
 #include "backends/cpu/scalar_math.h"
-#include "core/philox.h"
 
 namespace tsr::cpu {
 namespace {
@@ -33,17 +33,7 @@ void random_typed(const OpCall& c) {
   const uint64_t seed = c.seed;
 #pragma omp parallel for schedule(static) if (n > kParallelGrain)
   for (int64_t i = 0; i < n; ++i) {
-    Philox4 r = philox4x32_10(uint64_t(i), seed);
-    double v;
-    if (normal) {
-      double u1 = philox_unit_double(r.v[0], r.v[1]), u2 = philox_unit_double(r.v[2], r.v[3]);
-      v = a + b * std::sqrt(-2.0 * std::log1p(-u1)) * std::cos(6.283185307179586 * u2);
-    } else {
-      double u = philox_unit_double(r.v[0], r.v[1]);
-      v = a + (b - a) * u;
-      if constexpr (!is_float_v<S>) v = std::floor(v);
-    }
-    store(out + i, math::convert<compute_t<S>>(v));
+    store(out + i, math::random_value<compute_t<S>>(uint64_t(i), seed, normal, a, b));
     if constexpr (is_float_v<S>) {
       // Rounding to the storage type (float16 keeps 11 bits) may reach the
       // open upper bound: step down to the next stored value below it.

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# On a machine with an NVIDIA GPU: run the test suite on the CUDA backend,
+# then the CUDA benchmarks side by side with the raw CUDA runtime, PyTorch
+# and CuPy, writing logs under $OUT (default ./gpu_out). Binaries are built
+# elsewhere (see docs/cuda.md); nothing is compiled here.
+#
+# Usage: scripts/gpu_run.sh [DIR]   DIR holds bin/ and lib/ of a build (default: build)
+# Environment: TESSERA_TEST_BACKENDS (default cpu,cuda), GTEST_FILTER,
+#              SKIP_TESTS=1, SKIP_BENCH=1, TEST_TIMEOUT (seconds, default 900),
+#              ALGOS=1: also time cuBLASLt's candidate algorithms (bench_cublaslt_algos),
+#              SANITIZE_FILTER=<gtest filter>: also run those tests under
+#              compute-sanitizer memcheck (sanitizer.log)
+set -uo pipefail
+DIR=$(cd "${1:-build}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=${OUT:-$PWD/gpu_out}
+mkdir -p "$OUT"
+export TESSERA_BACKEND_PATH="$DIR/lib"
+export LD_LIBRARY_PATH="$DIR/lib:${LD_LIBRARY_PATH:-}"
+# The plugin links cuBLASLt from the CUDA toolkit; find it if the loader cannot.
+if ldd "$DIR/lib/libtessera_cuda.so" | grep -q "not found"; then
+  for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib \
+           $(python3 -c 'import nvidia, os; print(" ".join(os.path.join(p, s, "lib") for p in nvidia.__path__ for s in ("cublas", "cu13")))' 2>/dev/null); do
+    [ -e "$d/libcublasLt.so.13" ] && export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$d"
+  done
+fi
+
+{
+  date -u
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv
+  nvcc --version 2>/dev/null | tail -2
+  python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)' 2>&1
+  ls -la "$DIR/lib"
+  ldd "$DIR/lib/libtessera_cuda.so"
+} > "$OUT/env.txt" 2>&1
+
+test_rc=0
+if [ "${SKIP_TESTS:-0}" != 1 ]; then
+  TESSERA_TEST_BACKENDS=${TESSERA_TEST_BACKENDS:-cpu,cuda} timeout "${TEST_TIMEOUT:-900}" \
+    "$DIR/bin/tessera_tests" ${GTEST_FILTER:+--gtest_filter="$GTEST_FILTER"} > "$OUT/tests.log" 2>&1
+  test_rc=$?
+fi
+
+if [ -n "${SANITIZE_FILTER:-}" ]; then
+  TESSERA_TEST_BACKENDS=cuda timeout "${SANITIZE_TIMEOUT:-300}" compute-sanitizer --tool memcheck \
+    --error-exitcode 9 "$DIR/bin/tessera_tests" --gtest_filter="$SANITIZE_FILTER" > "$OUT/sanitizer.log" 2>&1
+  echo "compute-sanitizer rc $?" >> "$OUT/sanitizer.log"
+fi
+
+if [ "${SKIP_BENCH:-0}" != 1 ]; then
+  {
+    echo "== raw CUDA runtime"; "$DIR/bin/bench_cuda_raw"
+    echo "== Tessera (C ABI)"; "$DIR/bin/bench_cuda_ops" cuda
+    echo "== examples/mlp_inference"; "$DIR/bin/mlp_inference" 1000 cuda
+    echo "== PyTorch / CuPy (and Tessera's matmul interleaved with PyTorch's)"
+    TESSERA_LIBRARY="$DIR/lib/libtessera.so" PYTHONUNBUFFERED=1 python3 "$HERE/../bench/compare_torch.py"
+    if [ "${ALGOS:-0}" = 1 ]; then echo "== cuBLASLt candidates"; "$DIR/bin/bench_cublaslt_algos"; fi
+  } > "$OUT/bench.txt" 2>&1
+fi
+
+echo "== tests (rc $test_rc)"
+if [ -f "$OUT/tests.log" ]; then
+  grep -E "^\[  (PASSED|FAILED|SKIPPED) |^\[==========\]" "$OUT/tests.log" | tail -40
+  grep -E "^\[  FAILED  \]" "$OUT/tests.log" | sort -u | head -40
+fi
+[ -f "$OUT/sanitizer.log" ] && { echo "== sanitizer"; grep -E "ERROR SUMMARY|rc [0-9]|^\[  (PASSED|FAILED)" "$OUT/sanitizer.log" | tail -8; }
+[ -f "$OUT/bench.txt" ] && { echo "== bench"; cat "$OUT/bench.txt"; }
+exit $test_rc
