@@ -21,8 +21,8 @@ inline ACC wg_sum(ACC v, __local ACC* sh) {
   const int lid = get_local_id(0), n = get_local_size(0);
   sh[lid] = v;
   barrier(CLK_LOCAL_MEM_FENCE);
-  for (int half = n / 2; half > 0; half >>= 1) {
-    if (lid < half) sh[lid] += sh[lid + half];
+  for (int step = n / 2; step > 0; step >>= 1) {
+    if (lid < step) sh[lid] += sh[lid + step];
     barrier(CLK_LOCAL_MEM_FENCE);
   }
   ACC r = sh[0];
@@ -33,8 +33,8 @@ inline ACC wg_max(ACC v, __local ACC* sh) {
   const int lid = get_local_id(0), n = get_local_size(0);
   sh[lid] = v;
   barrier(CLK_LOCAL_MEM_FENCE);
-  for (int half = n / 2; half > 0; half >>= 1) {
-    if (lid < half) sh[lid] = tsr_nanmax(sh[lid], sh[lid + half]);
+  for (int step = n / 2; step > 0; step >>= 1) {
+    if (lid < step) sh[lid] = tsr_nanmax(sh[lid], sh[lid + step]);
     barrier(CLK_LOCAL_MEM_FENCE);
   }
   ACC r = sh[0];

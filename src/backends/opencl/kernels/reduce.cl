@@ -269,10 +269,10 @@ inline uchar all_final(all_state s, long n, ACCF p) { return s.v; }
       X##_acc(&s, LD(x, xo + ox + tsr_inner(&R, j)), j, ctr);                             \
     sh[lid] = s;                                                                          \
     barrier(CLK_LOCAL_MEM_FENCE);                                                         \
-    for (int half = lsize / 2; half > 0; half >>= 1) {                                    \
-      if (lid < half) {                                                                   \
+    for (int step = lsize / 2; step > 0; step >>= 1) {                                    \
+      if (lid < step) {                                                                   \
         X##_state a = sh[lid];                                                            \
-        X##_merge(&a, sh[lid + half]);                                                    \
+        X##_merge(&a, sh[lid + step]);                                                    \
         sh[lid] = a;                                                                      \
       }                                                                                   \
       barrier(CLK_LOCAL_MEM_FENCE);                                                       \
