@@ -169,8 +169,10 @@ TEST_F(OpenclElementwise, AstypeEveryPair) {
 }
 
 TEST_F(OpenclElementwise, ContiguousCopiesOfViews) {
+  // Views only: a contiguous tensor is returned as it is, with no op to run
+  // (and so no dtype gate to hit).
   for (tsr_dtype d : all_dtypes())
-    for (Layout l : kLayouts) {
+    for (Layout l : {Layout::Permuted, Layout::Sliced, Layout::Reversed}) {
       Host h = special_host({2, 3, 4, 5}, d);
       check("contiguous " + name_of(d),
             [](const std::vector<tsr_tensor>& in, tsr_tensor* out) {

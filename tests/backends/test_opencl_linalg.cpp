@@ -167,8 +167,11 @@ void check_reduce(tsr_context ctx, const tsr_device_info& info, tsr_reduce_op op
     for (int64_t o = 0; o < n_out; ++o) {
       uint64_t g;
       std::memcpy(&g, bytes.data() + o * 8, 8);
-      const uint64_t w = (op == TSR_ARGMIN || op == TSR_ARGMAX) ? uint64_t(want[size_t(o)])
-                                                                 : wrapped[size_t(o)];
+      // Sums and products wrap; min/max/argmin/argmax are plain values.
+      const double v = want[size_t(o)];
+      const uint64_t w = (op == TSR_SUM || op == TSR_PROD) ? wrapped[size_t(o)]
+                         : rd == TSR_INT64                 ? uint64_t(int64_t(v))
+                                                           : uint64_t(v);
       EXPECT_EQ(g, w) << "output " << o;
     }
     return;
@@ -411,11 +414,13 @@ void check_row_op(tsr_context ctx, const tsr_device_info& info, RowOp op, tsr_dt
       break;
     default: st = tsr_rms_norm(tx, gamma ? tg.t : nullptr, eps, nullptr, out.out());
   }
-  if (!dtype_supported(info, d)) {
+  // A zero-size op never reaches the backend, so no dtype gate applies to it.
+  if (!dtype_supported(info, d) && x.numel() > 0) {
     EXPECT_EQ(st, TSR_ERROR_UNSUPPORTED) << tsr_last_error_message();
     return;
   }
   ASSERT_TSR_OK(st);
+  if (!dtype_supported(info, d)) return;
   const int64_t rows = cols ? x.numel() / cols : 0;
   std::vector<double> want(x.data.size());
   for (int64_t r = 0; r < rows; ++r) {

@@ -17,8 +17,9 @@
 namespace tsr::opencl {
 namespace {
 
-const char* const kReduceNames[] = {"sum", "prod", "mean",   "var",    "std", "min",
-                                    "max", "argmin", "argmax", "any", "all"};
+// Op names in reduce.cl (min/max/any/all renamed: see there), in tsr_reduce_op order.
+const char* const kReduceNames[] = {"sum",  "prod",   "mean",   "var",  "std", "rmin",
+                                    "rmax", "argmin", "argmax", "rany", "rall"};
 static_assert(sizeof(kReduceNames) / sizeof(kReduceNames[0]) == TSR_REDUCE_OP_COUNT,
               "reduce names");
 
@@ -128,7 +129,8 @@ Status run_pass(Launch& L, const OpCall& c, const Pass& p, int64_t n_out, int64_
   }
   st = L.kernel("reduce", defines, stem + "_wg", &k);
   if (!st.ok()) return st;
-  st = L.run_groups(k, a, size_t(n_out * chunks), kWorkGroup);
+  // The kernel strides over (output, chunk) pairs: the grid need not cover them all.
+  st = L.run_groups(k, a, size_t(std::min<int64_t>(n_out * chunks, int64_t(1) << 20)), kWorkGroup);
   if (!st.ok() || chunks == 1) return st;
   st = L.kernel("reduce", defines, stem + "_final", &k);
   if (!st.ok()) return st;

@@ -6,6 +6,9 @@
 //   reduce_X_final  a work-item per output merges its chunks' partial states
 //   reduce_X_rows   a work-item per output walks the whole reduced range
 //                   (many outputs, short or strided reductions)
+// min, max, any and all are called rmin, rmax, rany, rall here: the plain
+// names are built-in functions that some compilers define as macros, which
+// would expand inside our token pasting.
 // States are {value, index} pairs (16 bytes whatever the op), merged in an
 // order that does not depend on timing, so results are deterministic.
 // var/std run after "center" (the mean, kept in the accumulation type).
@@ -162,23 +165,23 @@ typedef var_state std_state;
 inline ACCF std_final(std_state s, long n, ACCF p) { return sqrt(var_final(s, n, p)); }
 
 // min / max: NaN-propagating, like maximum/minimum.
-STATE(max, C)
-inline max_state max_init(void) { max_state s = {LO, 0}; return s; }
-inline void max_acc(max_state* s, C v, long j, ACCF c) {
+STATE(rmax, C)
+inline rmax_state rmax_init(void) { rmax_state s = {LO, 0}; return s; }
+inline void rmax_acc(rmax_state* s, C v, long j, ACCF c) {
   if (ISNAN(s->v) || ISNAN(v)) s->v = ISNAN(s->v) ? s->v : v;
   else if (v > s->v) s->v = v;
 }
-inline void max_merge(max_state* s, max_state o) { max_acc(s, o.v, 0, 0); }
-inline C max_final(max_state s, long n, ACCF p) { return s.v; }
+inline void rmax_merge(rmax_state* s, rmax_state o) { rmax_acc(s, o.v, 0, 0); }
+inline C rmax_final(rmax_state s, long n, ACCF p) { return s.v; }
 
-STATE(min, C)
-inline min_state min_init(void) { min_state s = {HI, 0}; return s; }
-inline void min_acc(min_state* s, C v, long j, ACCF c) {
+STATE(rmin, C)
+inline rmin_state rmin_init(void) { rmin_state s = {HI, 0}; return s; }
+inline void rmin_acc(rmin_state* s, C v, long j, ACCF c) {
   if (ISNAN(s->v) || ISNAN(v)) s->v = ISNAN(s->v) ? s->v : v;
   else if (v < s->v) s->v = v;
 }
-inline void min_merge(min_state* s, min_state o) { min_acc(s, o.v, 0, 0); }
-inline C min_final(min_state s, long n, ACCF p) { return s.v; }
+inline void rmin_merge(rmin_state* s, rmin_state o) { rmin_acc(s, o.v, 0, 0); }
+inline C rmin_final(rmin_state s, long n, ACCF p) { return s.v; }
 
 // argmax / argmin: the first index of the extreme; a NaN counts as the
 // extreme (first NaN wins). i < 0 marks an empty state.
@@ -220,17 +223,17 @@ inline void argmin_merge(argmin_state* s, argmin_state o) {
 }
 inline long argmin_final(argmin_state s, long n, ACCF p) { return s.i; }
 
-STATE(any, uchar)
-inline any_state any_init(void) { any_state s = {0, 0}; return s; }
-inline void any_acc(any_state* s, C v, long j, ACCF c) { s->v = s->v || (v != (C)0); }
-inline void any_merge(any_state* s, any_state o) { s->v = s->v || o.v; }
-inline uchar any_final(any_state s, long n, ACCF p) { return s.v; }
+STATE(rany, uchar)
+inline rany_state rany_init(void) { rany_state s = {0, 0}; return s; }
+inline void rany_acc(rany_state* s, C v, long j, ACCF c) { s->v = s->v || (v != (C)0); }
+inline void rany_merge(rany_state* s, rany_state o) { s->v = s->v || o.v; }
+inline uchar rany_final(rany_state s, long n, ACCF p) { return s.v; }
 
-STATE(all, uchar)
-inline all_state all_init(void) { all_state s = {1, 0}; return s; }
-inline void all_acc(all_state* s, C v, long j, ACCF c) { s->v = s->v && (v != (C)0); }
-inline void all_merge(all_state* s, all_state o) { s->v = s->v && o.v; }
-inline uchar all_final(all_state s, long n, ACCF p) { return s.v; }
+STATE(rall, uchar)
+inline rall_state rall_init(void) { rall_state s = {1, 0}; return s; }
+inline void rall_acc(rall_state* s, C v, long j, ACCF c) { s->v = s->v && (v != (C)0); }
+inline void rall_merge(rall_state* s, rall_state o) { s->v = s->v && o.v; }
+inline uchar rall_final(rall_state s, long n, ACCF p) { return s.v; }
 
 // ---- kernels ---------------------------------------------------------------
 
@@ -243,12 +246,12 @@ inline uchar all_final(all_state s, long n, ACCF p) { return s.v; }
 #define center_USES_CENTER 0
 #define var_USES_CENTER 1
 #define std_USES_CENTER 1
-#define min_USES_CENTER 0
-#define max_USES_CENTER 0
+#define rmin_USES_CENTER 0
+#define rmax_USES_CENTER 0
 #define argmin_USES_CENTER 0
 #define argmax_USES_CENTER 0
-#define any_USES_CENTER 0
-#define all_USES_CENTER 0
+#define rany_USES_CENTER 0
+#define rall_USES_CENTER 0
 
 #define REDUCE_ARGS(X, OUT_TAG)                                                            \
   long n_out, long n_inner, long chunks, ReduceLayout R, __global const S *x, long xo,     \
@@ -258,28 +261,35 @@ inline uchar all_final(all_state s, long n, ACCF p) { return s.v; }
 #define REDUCE_KERNELS(X, OUT_TAG)                                                         \
   __kernel void reduce_##X##_wg(REDUCE_ARGS(X, OUT_TAG)) {                                \
     __local X##_state sh[TSR_REDUCE_WG];                                                  \
-    const long g = get_group_id(0), o = g / chunks, c = g - o * chunks;                   \
     const int lid = get_local_id(0), lsize = get_local_size(0);                           \
-    long ox, oout;                                                                        \
-    tsr_outer(&R, o, &ox, &oout);                                                         \
-    const ACCF ctr = X##_USES_CENTER ? center[co + o] : (ACCF)0;                          \
-    const long begin = n_inner * c / chunks, end = n_inner * (c + 1) / chunks;           \
-    X##_state s = X##_init();                                                             \
-    for (long j = begin + lid; j < end; j += lsize)                                       \
-      X##_acc(&s, LD(x, xo + ox + tsr_inner(&R, j)), j, ctr);                             \
-    sh[lid] = s;                                                                          \
-    barrier(CLK_LOCAL_MEM_FENCE);                                                         \
-    for (int step = lsize / 2; step > 0; step >>= 1) {                                    \
-      if (lid < step) {                                                                   \
-        X##_state a = sh[lid];                                                            \
-        X##_merge(&a, sh[lid + step]);                                                    \
-        sh[lid] = a;                                                                      \
-      }                                                                                   \
+    /* Work-groups stride over (output, chunk) pairs; the loop is uniform */              \
+    /* within a group, so the barriers are reached by every work-item. */                 \
+    for (long g = get_group_id(0); g < n_out * chunks; g += get_num_groups(0)) {          \
+      const long o = g / chunks, c = g - o * chunks;                                      \
+      long ox, oout;                                                                      \
+      tsr_outer(&R, o, &ox, &oout);                                                       \
+      const ACCF ctr = X##_USES_CENTER ? center[co + o] : (ACCF)0;                        \
+      const long begin = n_inner * c / chunks, end = n_inner * (c + 1) / chunks;         \
+      X##_state s = X##_init();                                                           \
+      for (long j = begin + lid; j < end; j += lsize)                                     \
+        X##_acc(&s, LD(x, xo + ox + tsr_inner(&R, j)), j, ctr);                           \
+      sh[lid] = s;                                                                        \
       barrier(CLK_LOCAL_MEM_FENCE);                                                       \
-    }                                                                                     \
-    if (lid == 0) {                                                                       \
-      if (chunks == 1) CAT(ST_, OUT_TAG)(out, oo + oout, X##_final(sh[0], n_inner, param)); \
-      else part[po + g] = sh[0];                                                          \
+      for (int step = lsize / 2; step > 0; step >>= 1) {                                  \
+        if (lid < step) {                                                                 \
+          X##_state a = sh[lid];                                                          \
+          X##_merge(&a, sh[lid + step]);                                                  \
+          sh[lid] = a;                                                                    \
+        }                                                                                 \
+        barrier(CLK_LOCAL_MEM_FENCE);                                                     \
+      }                                                                                   \
+      if (lid == 0) {                                                                     \
+        if (chunks == 1)                                                                  \
+          CAT(ST_, OUT_TAG)(out, oo + oout, X##_final(sh[0], n_inner, param));            \
+        else                                                                              \
+          part[po + g] = sh[0];                                                           \
+      }                                                                                   \
+      barrier(CLK_LOCAL_MEM_FENCE); /* sh is reused by the next pair */                   \
     }                                                                                     \
   }                                                                                       \
   __kernel void reduce_##X##_final(REDUCE_ARGS(X, OUT_TAG)) {                             \
@@ -321,11 +331,11 @@ REDUCE_KERNELS(var, MEAN_TAG)
 #if OP_std
 REDUCE_KERNELS(std, MEAN_TAG)
 #endif
-#if OP_min
-REDUCE_KERNELS(min, T)
+#if OP_rmin
+REDUCE_KERNELS(rmin, T)
 #endif
-#if OP_max
-REDUCE_KERNELS(max, T)
+#if OP_rmax
+REDUCE_KERNELS(rmax, T)
 #endif
 #if OP_argmin
 REDUCE_KERNELS(argmin, i64)
@@ -333,9 +343,9 @@ REDUCE_KERNELS(argmin, i64)
 #if OP_argmax
 REDUCE_KERNELS(argmax, i64)
 #endif
-#if OP_any
-REDUCE_KERNELS(any, b8)
+#if OP_rany
+REDUCE_KERNELS(rany, b8)
 #endif
-#if OP_all
-REDUCE_KERNELS(all, b8)
+#if OP_rall
+REDUCE_KERNELS(rall, b8)
 #endif
