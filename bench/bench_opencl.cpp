@@ -1,5 +1,5 @@
 // OpenCL backend benchmarks, side by side with the CUDA backend when its
-// plugin is present (same process, same inputs):
+// plugin is present and with the CPU backend (same process, same inputs):
 //   - SGEMM n^3 through tsr_matmul (default n = 4096 and 8192);
 //   - a large float32 add, as bandwidth (read a, read b, write out);
 //   - cold start: a fresh process creates an OpenCL context and runs its
@@ -107,10 +107,17 @@ tsr_tensor random_tensor(tsr_context ctx, std::vector<int64_t> shape, uint64_t s
   return t;
 }
 
-// GFLOP/s of an n^3 float32 matmul.
+// GFLOP/s of an n^3 float32 matmul; -1 when the backend cannot run it.
 double sgemm_gflops(tsr_context ctx, int64_t n, int runs) {
   tsr_tensor a = random_tensor(ctx, {n, n}, 1), b = random_tensor(ctx, {n, n}, 2), c = nullptr;
-  CHECK(tsr_matmul(a, b, 0, 0, 1, 0, nullptr, &c));
+  // Probe once, synchronized: a backend may report "unsupported" asynchronously.
+  if (tsr_matmul(a, b, 0, 0, 1, 0, nullptr, &c) != TSR_OK || tsr_context_synchronize(ctx) != TSR_OK) {
+    std::fprintf(stderr, "(matmul unavailable: %s)\n", tsr_last_error_message());
+    tsr_tensor_release(c);
+    tsr_tensor_release(a);
+    tsr_tensor_release(b);
+    return -1;
+  }
   const double ms = time_ms(ctx, runs, [&] { CHECK(tsr_matmul(a, b, 0, 0, 1, 0, nullptr, &c)); });
   tsr_tensor_release(a);
   tsr_tensor_release(b);
@@ -118,10 +125,17 @@ double sgemm_gflops(tsr_context ctx, int64_t n, int runs) {
   return 2.0 * double(n) * double(n) * double(n) / (ms * 1e-3) / 1e9;
 }
 
-// GB/s of out = a + b over n float32 elements (3 * 4n bytes moved).
+// GB/s of out = a + b over n float32 elements (3 * 4n bytes moved); -1
+// when the backend cannot run it.
 double add_gbps(tsr_context ctx, int64_t n, int runs) {
   tsr_tensor a = random_tensor(ctx, {n}, 3), b = random_tensor(ctx, {n}, 4), c = nullptr;
-  CHECK(tsr_binary(TSR_ADD, a, b, nullptr, &c));
+  if (tsr_binary(TSR_ADD, a, b, nullptr, &c) != TSR_OK || tsr_context_synchronize(ctx) != TSR_OK) {
+    std::fprintf(stderr, "(add unavailable: %s)\n", tsr_last_error_message());
+    tsr_tensor_release(c);
+    tsr_tensor_release(a);
+    tsr_tensor_release(b);
+    return -1;
+  }
   const double ms = time_ms(ctx, runs, [&] { CHECK(tsr_binary(TSR_ADD, a, b, nullptr, &c)); });
   tsr_tensor_release(a);
   tsr_tensor_release(b);
@@ -217,10 +231,10 @@ void print_cold(const char* label, const std::vector<ColdRun>& runs) {
     comp = r.compilations;
   }
   if (total.empty()) {
-    std::printf("| %-34s | %10s | %10s | %10s | %8s |\n", label, "failed", "", "", "");
+    std::printf("| %-36s | %10s | %10s | %10s | %8s |\n", label, "failed", "", "", "");
     return;
   }
-  std::printf("| %-34s | %10.1f | %10.1f | %10.1f | %8lld |\n", label, median(ctx), median(lin),
+  std::printf("| %-36s | %10.1f | %10.1f | %10.1f | %8lld |\n", label, median(ctx), median(lin),
               median(total), comp);
 }
 
@@ -307,41 +321,57 @@ int main(int argc, char** argv) {
   tsr_version(&major, &minor, &patch);
   tsr_context cl = open_context(TSR_DEVICE_OPENCL);
   tsr_context cu = opt.cuda && backend_present(TSR_DEVICE_CUDA) ? open_context(TSR_DEVICE_CUDA) : nullptr;
+  tsr_context cpu = open_context(TSR_DEVICE_CPU);
   std::printf("Tessera %d.%d.%d, bench_opencl\n", major, minor, patch);
   std::printf("OpenCL device: %s\n", device_name(cl).c_str());
   print_opencl_versions(cl);
   std::printf("CUDA device:   %s\n", cu ? device_name(cu).c_str() : "(no CUDA backend in this run)");
+  std::printf("CPU device:    %s\n", device_name(cpu).c_str());
 
-  std::printf("\n| %-26s | %14s | %14s | %9s |\n", "benchmark", "OpenCL", "CUDA", "OCL/CUDA");
-  std::printf("|%s|%s|%s|%s|\n", std::string(28, '-').c_str(), std::string(16, '-').c_str(),
-              std::string(16, '-').c_str(), std::string(11, '-').c_str());
+  // One row: the OpenCL figure, CUDA's and the CPU backend's in the same
+  // run ("-" where absent or unsupported), and OpenCL relative to CUDA.
+  auto row = [](const char* label, double ocl, double cuda, double host) {
+    auto cell = [](double v) {
+      char b[32];
+      if (v < 0) std::snprintf(b, sizeof(b), "%12s", "-");
+      else std::snprintf(b, sizeof(b), "%12.1f", v);
+      return std::string(b);
+    };
+    char ratio[32] = "        -";
+    if (ocl > 0 && cuda > 0) std::snprintf(ratio, sizeof(ratio), "%9.2f", ocl / cuda);
+    std::printf("| %-24s | %s | %s | %s | %s |\n", label, cell(ocl).c_str(), cell(cuda).c_str(),
+                cell(host).c_str(), ratio);
+  };
+  std::printf("\n| %-24s | %12s | %12s | %12s | %9s |\n", "benchmark", "OpenCL", "CUDA", "CPU",
+              "OCL/CUDA");
+  std::printf("|%s|%s|%s|%s|%s|\n", std::string(26, '-').c_str(), std::string(14, '-').c_str(),
+              std::string(14, '-').c_str(), std::string(14, '-').c_str(), std::string(11, '-').c_str());
   for (int64_t n : opt.sizes) {
-    const double a = sgemm_gflops(cl, n, opt.runs);
-    const double b = cu ? sgemm_gflops(cu, n, opt.runs) : 0;
     char label[64];
     std::snprintf(label, sizeof(label), "SGEMM %lld^3 (GFLOP/s)", (long long)n);
-    if (cu) std::printf("| %-26s | %14.1f | %14.1f | %9.2f |\n", label, a, b, a / b);
-    else std::printf("| %-26s | %14.1f | %14s | %9s |\n", label, a, "-", "-");
+    const double a = sgemm_gflops(cl, n, opt.runs);
+    const double b = cu ? sgemm_gflops(cu, n, opt.runs) : -1;
+    row(label, a, b, sgemm_gflops(cpu, n, opt.runs));
   }
   {
-    const double a = add_gbps(cl, opt.add_elements, opt.runs);
-    const double b = cu ? add_gbps(cu, opt.add_elements, opt.runs) : 0;
     char label[64];
     std::snprintf(label, sizeof(label), "add %lldM f32 (GB/s)", (long long)(opt.add_elements >> 20));
-    if (cu) std::printf("| %-26s | %14.1f | %14.1f | %9.2f |\n", label, a, b, a / b);
-    else std::printf("| %-26s | %14.1f | %14s | %9s |\n", label, a, "-", "-");
+    const double a = add_gbps(cl, opt.add_elements, opt.runs);
+    const double b = cu ? add_gbps(cu, opt.add_elements, opt.runs) : -1;
+    row(label, a, b, add_gbps(cpu, opt.add_elements, opt.runs));
   }
   print_libraries();
   if (cu) tsr_context_release(cu);
+  tsr_context_release(cpu);
   tsr_context_release(cl);
 
   // Cold starts: fresh processes; the first of each series fills a new,
   // empty cache directory, the rest of that series find it warm.
   std::printf("\nCold start: new process, OpenCL context + first linear 256x256 (+bias, ReLU), "
               "wall-clock ms, median of %d\n", opt.cold_runs);
-  std::printf("| %-34s | %10s | %10s | %10s | %8s |\n", "Tessera disk cache", "context",
+  std::printf("| %-36s | %10s | %10s | %10s | %8s |\n", "Tessera disk cache", "context",
               "1st linear", "total", "compiles");
-  std::printf("|%s|%s|%s|%s|%s|\n", std::string(36, '-').c_str(), std::string(12, '-').c_str(),
+  std::printf("|%s|%s|%s|%s|%s|\n", std::string(38, '-').c_str(), std::string(12, '-').c_str(),
               std::string(12, '-').c_str(), std::string(12, '-').c_str(), std::string(10, '-').c_str());
   std::vector<ColdRun> empty, warm;
   for (int i = 0; i < opt.cold_runs; ++i) {

@@ -160,7 +160,9 @@ Status ClContext::upload(const TensorDesc& dst, const void* src, size_t bytes,
     s->track(ev, "upload");
     done += n;
   }
-  clFlush(s->queue());
+  // Start the transfers now: the caller may not synchronize for a while.
+  cl_int err = clFlush(s->queue());
+  if (err != CL_SUCCESS) return cl_failure(err, "clFlush", "upload");
   return Status::Ok();
 }
 
@@ -179,7 +181,8 @@ Status ClContext::download(void* dst, const TensorDesc& src, size_t bytes, Backe
   auto finish_one = [&](InFlight& f) {
     cl_int err = clWaitForEvents(1, &f.ev);
     cl_int status = CL_COMPLETE;
-    clGetEventInfo(f.ev, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof(status), &status, nullptr);
+    if (err == CL_SUCCESS)
+      err = clGetEventInfo(f.ev, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof(status), &status, nullptr);
     if ((err != CL_SUCCESS || status < 0) && result.ok())
       result = Status::Err(TSR_ERROR_ASYNC, "download: reading the buffer failed: " +
                                                 cl_error_name(status < 0 ? status : err));
@@ -208,8 +211,12 @@ Status ClContext::download(void* dst, const TensorDesc& src, size_t bytes, Backe
       result = cl_failure(err, "clEnqueueReadBuffer", "download");
       break;
     }
-    clFlush(s->queue());
     q[nq++] = {c, ev, done, n};
+    err = clFlush(s->queue());
+    if (err != CL_SUCCESS) {
+      result = cl_failure(err, "clFlush", "download");
+      break;
+    }
     done += n;
   }
   for (int i = 0; i < nq; ++i) finish_one(q[i]);

@@ -166,8 +166,11 @@ Status StagingPool::acquire(Chunk** out) {
     for (Chunk* c : chunks_) {
       if (c->busy) continue;
       cl_int s = CL_COMPLETE;
-      if (c->last)
-        clGetEventInfo(c->last, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof(s), &s, nullptr);
+      // An event that cannot be queried is treated as finished: its chunk is reused.
+      if (c->last &&
+          clGetEventInfo(c->last, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof(s), &s, nullptr) !=
+              CL_SUCCESS)
+        s = CL_COMPLETE;
       if (s <= CL_COMPLETE) {
         c->busy = true;
         *out = c;
@@ -203,7 +206,8 @@ Status StagingPool::acquire(Chunk** out) {
     cl_event e = oldest->last;
     clRetainEvent(e);
     lock.unlock();
-    clWaitForEvents(1, &e);
+    // A failed transfer also ends the wait; its error reaches the stream that made it.
+    (void)clWaitForEvents(1, &e);
     clReleaseEvent(e);
     lock.lock();
   }

@@ -12,8 +12,8 @@ ProgramCache::ProgramCache(cl_context context, const DeviceRecord& device, DiskC
   // Exact float division and sqrt: floor_divide and friends must agree with
   // the CPU at integer boundaries.
   if (device_.exact_divide) base_options_ += " -cl-fp32-correctly-rounded-divide-sqrt";
+  // float16 needs no define: its kernels use only vload_half/vstore_half.
   base_options_ += device_.fp64 ? " -DTSR_FP64=1" : " -DTSR_FP64=0";
-  base_options_ += device_.fp16 ? " -DTSR_FP16=1" : " -DTSR_FP16=0";
 }
 
 ProgramCache::~ProgramCache() {

@@ -82,8 +82,10 @@ Status ClStream::record(BackendEvent* event) {
   cl_event marker = nullptr;
   cl_int err = clEnqueueMarkerWithWaitList(queue_, 0, nullptr, &marker);
   if (err != CL_SUCCESS) return cl_failure(err, "clEnqueueMarkerWithWaitList", "event record");
-  clFlush(queue_);
   static_cast<ClEvent*>(event)->set(marker);
+  // Flushed, so the marker completes even if nobody waits on it (queries).
+  err = clFlush(queue_);
+  if (err != CL_SUCCESS) return cl_failure(err, "clFlush", "event record");
   return Status::Ok();
 }
 

@@ -1,7 +1,7 @@
 // Shared by every Tessera OpenCL program (prepended to each family's file).
 // Build options pick the types: -DT=<tag> for the dtype a program is
 // specialised for (tags: b8 i8 i16 i32 i64 u8 u16 u32 u64 f16 bf16 f32 f64),
-// -DTSR_FP64 / -DTSR_FP16 for what the device supports.
+// -DTSR_FP64 for whether the device has cl_khr_fp64.
 // Semantics follow src/backends/cpu/scalar_math.h exactly: wrapping integer
 // arithmetic, saturating float -> int conversion (NaN -> 0), halves computed
 // in float and rounded to nearest even.
