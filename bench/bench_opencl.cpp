@@ -9,7 +9,7 @@
 // are wall-clock in child processes. Usage:
 //   bench_opencl [--sizes=4096,8192] [--add-elements=134217728] [--runs=10]
 //                [--cold-runs=5] [--skip-cuda]
-#include <CL/cl.h>
+#include <dlfcn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -258,22 +258,35 @@ void print_libraries() {
   std::printf("\n");
 }
 
+// Platform, device and driver versions of the OpenCL device, asked of the
+// driver through the context's queue (libOpenCL is opened here, so the
+// benchmark needs no OpenCL link of its own).
 void print_opencl_versions(tsr_context ctx) {
+  using GetQueueInfo = int32_t (*)(void*, uint32_t, size_t, void*, size_t*);
+  using GetDeviceInfo = int32_t (*)(void*, uint32_t, size_t, void*, size_t*);
+  using GetPlatformInfo = int32_t (*)(void*, uint32_t, size_t, void*, size_t*);
+  constexpr uint32_t kQueueDevice = 0x1091, kDevicePlatform = 0x1031, kDriverVersion = 0x102D,
+                     kDeviceVersion = 0x102F, kPlatformVersion = 0x0901;
+  void* lib = dlopen("libOpenCL.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!lib) return;
+  auto queue_info = reinterpret_cast<GetQueueInfo>(dlsym(lib, "clGetCommandQueueInfo"));
+  auto device_info = reinterpret_cast<GetDeviceInfo>(dlsym(lib, "clGetDeviceInfo"));
+  auto platform_info = reinterpret_cast<GetPlatformInfo>(dlsym(lib, "clGetPlatformInfo"));
   tsr_stream s = nullptr;
   void* q = nullptr;
   CHECK(tsr_context_default_stream(ctx, &s));
   CHECK(tsr_stream_native_handle(s, &q));
-  cl_device_id dev = nullptr;
-  if (clGetCommandQueueInfo(static_cast<cl_command_queue>(q), CL_QUEUE_DEVICE, sizeof(dev), &dev,
-                            nullptr) != CL_SUCCESS)
-    return;
-  char plat_name[256] = "", drv[256] = "", ver[256] = "";
-  cl_platform_id plat = nullptr;
-  clGetDeviceInfo(dev, CL_DEVICE_PLATFORM, sizeof(plat), &plat, nullptr);
-  clGetPlatformInfo(plat, CL_PLATFORM_VERSION, sizeof(plat_name), plat_name, nullptr);
-  clGetDeviceInfo(dev, CL_DRIVER_VERSION, sizeof(drv), drv, nullptr);
-  clGetDeviceInfo(dev, CL_DEVICE_VERSION, sizeof(ver), ver, nullptr);
-  std::printf("OpenCL: %s | device %s | driver %s\n", plat_name, ver, drv);
+  void *dev = nullptr, *plat = nullptr;
+  char plat_ver[256] = "", drv[256] = "", ver[256] = "";
+  if (queue_info && device_info && platform_info &&
+      queue_info(q, kQueueDevice, sizeof(dev), &dev, nullptr) == 0) {
+    device_info(dev, kDevicePlatform, sizeof(plat), &plat, nullptr);
+    platform_info(plat, kPlatformVersion, sizeof(plat_ver) - 1, plat_ver, nullptr);
+    device_info(dev, kDriverVersion, sizeof(drv) - 1, drv, nullptr);
+    device_info(dev, kDeviceVersion, sizeof(ver) - 1, ver, nullptr);
+    std::printf("OpenCL: %s | device %s | driver %s\n", plat_ver, ver, drv);
+  }
+  dlclose(lib);
 }
 
 Options parse(int argc, char** argv) {
