@@ -343,11 +343,76 @@ TEST_F(OpenclLinalg, MatmulAlphaBetaIntoStridedOutput) {
   }
 }
 
-TEST_F(OpenclLinalg, MatmulEmptyInnerAxisGivesZeros) {
+TEST_F(OpenclLinalg, MatmulEmptyInnerAxis) {
   Host a = random_host({3, 0}, TSR_FLOAT32), b = random_host({0, 4}, TSR_FLOAT32);
   TensorGuard ta(upload(ctx(), a, TSR_FLOAT32)), tb(upload(ctx(), b, TSR_FLOAT32)), out;
   ASSERT_TSR_OK(tsr_matmul(ta, tb, 0, 0, 1, 0, nullptr, out.out()));
   EXPECT_TRUE(all_close(download(out), std::vector<double>(12, 0.0), 0));
+  // With beta: out = beta * out.
+  for (tsr_dtype d : {TSR_FLOAT32, TSR_FLOAT64, TSR_BFLOAT16, TSR_INT16}) {
+    if (!dtype_supported(info_, d)) continue;
+    SCOPED_TRACE(tsr_dtype_name(d));
+    Host c = random_host({3, 4}, d);
+    TensorGuard a2(upload(ctx(), random_host({3, 0}, d), d)), b2(upload(ctx(), random_host({0, 4}, d), d)),
+        o(upload(ctx(), c, d));
+    tsr_tensor p = o.t;
+    ASSERT_TSR_OK(tsr_matmul(a2, b2, 0, 0, 1.0, -2.0, nullptr, &p));
+    std::vector<double> want(12);
+    for (size_t i = 0; i < 12; ++i) want[i] = round_to(-2.0 * c.data[i], d);
+    EXPECT_TRUE(all_close(download(o), want, 0));
+  }
+}
+
+TEST_F(OpenclLinalg, OutputAliasingAnInputReadsTheInputAsItWas) {
+  for (tsr_dtype d : {TSR_FLOAT32, TSR_FLOAT64, TSR_BFLOAT16, TSR_INT32}) {
+    if (!dtype_supported(info_, d)) continue;
+    SCOPED_TRACE(tsr_dtype_name(d));
+    Host a = random_host({2, 7, 7}, d), b = random_host({2, 7, 7}, d);
+    TensorGuard ta(upload(ctx(), a, d)), tb(upload(ctx(), b, d));
+    tsr_tensor out = ta;  // a = a @ b + a
+    ASSERT_TSR_OK(tsr_matmul(ta, tb, 0, 0, 1.0, 1.0, nullptr, &out));
+    Host prod = matmul_ref(a, b, false, false);
+    std::vector<double> want(prod.data.size());
+    for (size_t i = 0; i < want.size(); ++i) want[i] = round_to(prod.data[i] + a.data[i], d);
+    EXPECT_TRUE(all_close(download(ta), want, is_float(d) ? tolerance(d) * 8 : 0));
+  }
+  // linear into its own input (N == K).
+  Host x = random_host({5, 6}, TSR_FLOAT32), w = random_host({6, 6}, TSR_FLOAT32),
+       bias = random_host({6}, TSR_FLOAT32);
+  TensorGuard tx(upload(ctx(), x, TSR_FLOAT32)), tw(upload(ctx(), w, TSR_FLOAT32)),
+      tb(upload(ctx(), bias, TSR_FLOAT32));
+  tsr_tensor out = tx;
+  ASSERT_TSR_OK(tsr_linear(tx, tw, tb, TSR_ACTIVATION_NONE, nullptr, &out));
+  std::vector<double> want(30);
+  for (int m = 0; m < 5; ++m)
+    for (int n = 0; n < 6; ++n) {
+      double s = bias.data[size_t(n)];
+      for (int k = 0; k < 6; ++k) s += x.data[size_t(m * 6 + k)] * w.data[size_t(n * 6 + k)];
+      want[size_t(m * 6 + n)] = s;
+    }
+  EXPECT_TRUE(all_close(download(tx), want, tolerance(TSR_FLOAT32) * 8));
+}
+
+TEST_F(OpenclLinalg, IntegerMatmulWrapsWithScaledAlpha) {
+  for (tsr_dtype d : {TSR_INT8, TSR_UINT8, TSR_INT16}) {
+    SCOPED_TRACE(tsr_dtype_name(d));
+    Host a = random_host({9, 40}, d, d == TSR_UINT8 ? 0 : -120, 120),
+         b = random_host({40, 7}, d, d == TSR_UINT8 ? 0 : -120, 120);
+    TensorGuard ta(upload(ctx(), a, d)), tb(upload(ctx(), b, d)), out;
+    ASSERT_TSR_OK(tsr_matmul(ta, tb, 0, 0, 300.0, 0.0, nullptr, out.out()));
+    auto bytes = raw_bytes(out);
+    const size_t es = size_t(dtype_bytes(d));
+    for (int i = 0; i < 9; ++i)
+      for (int j = 0; j < 7; ++j) {
+        int64_t s = 0;
+        for (int k = 0; k < 40; ++k)
+          s += int64_t(a.data[size_t(i * 40 + k)]) * int64_t(b.data[size_t(k * 7 + j)]);
+        const uint64_t want = uint64_t(300 * s) & (es == 1 ? 0xffu : 0xffffu);
+        uint64_t got = 0;
+        std::memcpy(&got, bytes.data() + size_t(i * 7 + j) * es, es);
+        EXPECT_EQ(got, want) << i << "," << j;
+      }
+  }
 }
 
 // ---- linear ---------------------------------------------------------------------

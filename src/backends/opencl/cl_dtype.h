@@ -61,6 +61,19 @@ inline ScalarArg compute_scalar(tsr_dtype d, double v) {
   }
 }
 
+// An integral scalar for integer matmul: through int64 (saturating, as
+// scalar_math.h's convert<>), then the low bits of dtype d (wrapping, like
+// the rest of integer arithmetic; what the CPU's GEMM does).
+inline ScalarArg wrapped_int_scalar(tsr_dtype d, double v) {
+  const int64_t w = math::convert<int64_t>(v);
+  switch (dtype_size(d)) {
+    case 1: return ScalarArg::of(uint8_t(w));
+    case 2: return ScalarArg::of(uint16_t(w));
+    case 4: return ScalarArg::of(uint32_t(w));
+    default: return ScalarArg::of(w);
+  }
+}
+
 // `v` stored as dtype d (the bits a fill writes), as the CPU's fill does.
 inline ScalarArg storage_scalar(tsr_dtype d, double v) {
   switch (d) {

@@ -122,6 +122,48 @@ Status gemm_input(Launch& L, const TensorDesc& d, int nb, int64_t batch, tsr_dty
   return describe(packed, nb, batch, lay, L.op(), m);
 }
 
+// Byte range [lo, hi) a desc may touch within its buffer.
+void byte_range(const TensorDesc& d, int64_t* lo, int64_t* hi) {
+  const int64_t es = dtype_size(d.dtype);
+  int64_t min_off = 0, max_off = 0;
+  for (int i = 0; i < d.ndim; ++i) (d.strides[i] < 0 ? min_off : max_off) += (d.shape[i] - 1) * d.strides[i];
+  *lo = d.offset + min_off * es;
+  *hi = d.offset + (max_off + 1) * es;
+}
+
+// Whether writing `out` may change what `in` reads (the caller passed an
+// input, or a view of it, as the output).
+bool overlaps(const TensorDesc& out, const TensorDesc& in) {
+  if (out.base != in.base || out.numel() == 0 || in.numel() == 0) return false;
+  int64_t olo, ohi, ilo, ihi;
+  byte_range(out, &olo, &ohi);
+  byte_range(in, &ilo, &ihi);
+  return olo < ihi && ilo < ohi;
+}
+
+// `in` itself, or a private copy in scratch when the output overlaps it
+// (broadcast axes keep stride 0, and are copied once).
+Status unaliased(Launch& L, const TensorDesc& out, const TensorDesc& in, TensorDesc* result) {
+  if (!overlaps(out, in)) {
+    *result = in;
+    return Status::Ok();
+  }
+  TensorDesc src = in;
+  for (int i = 0; i < src.ndim; ++i)
+    if (src.strides[i] == 0) src.shape[i] = 1;
+  TensorDesc copy;
+  Status st = L.scratch_desc(in.dtype, src.ndim, src.shape, &copy);
+  if (!st.ok()) return st;
+  st = copy_desc(L, copy, src);
+  if (!st.ok()) return st;
+  for (int i = 0; i < in.ndim; ++i) {
+    if (in.strides[i] == 0) copy.strides[i] = 0;
+    copy.shape[i] = in.shape[i];
+  }
+  *result = copy;
+  return Status::Ok();
+}
+
 int64_t batch_count(const TensorDesc& d, int nb) {
   int64_t n = 1;
   for (int i = 0; i < nb; ++i) n *= d.shape[i];
@@ -129,8 +171,8 @@ int64_t batch_count(const TensorDesc& d, int nb) {
 }
 
 // Integer matmul: igemm.cl reads any strides itself.
-Status integer_matmul(Launch& L, const OpCall& c) {
-  const TensorDesc &a = c.in[0], &b = c.in[1], &o = c.out;
+Status integer_matmul(Launch& L, const OpCall& c, const TensorDesc& a, const TensorDesc& b) {
+  const TensorDesc& o = c.out;
   const int nb = o.ndim - 2;
   const int64_t M = o.shape[nb], N = o.shape[nb + 1], K = a.shape[nb + 1];
   Kernel* k = nullptr;
@@ -150,13 +192,15 @@ Status integer_matmul(Launch& L, const OpCall& c) {
   args.mem(mem_of(a)).i64(ao).i64(a.strides[nb]).i64(a.strides[nb + 1]);
   args.mem(mem_of(b)).i64(bo).i64(b.strides[nb]).i64(b.strides[nb + 1]);
   args.mem(mem_of(o)).i64(co).i64(o.strides[nb]).i64(o.strides[nb + 1]);
-  args.scalar(compute_scalar(o.dtype, c.scalar[0])).scalar(compute_scalar(o.dtype, c.scalar[1]));
+  args.scalar(wrapped_int_scalar(o.dtype, c.scalar[0]))
+      .scalar(wrapped_int_scalar(o.dtype, c.scalar[1]));
   return L.run_1d(k, args, total);
 }
 
 // bias_act from the GEMM result `acc` ([M, N] row-major, leading dimension
 // acc_ld, in the accumulation type) into the output.
-Status epilogue(Launch& L, const OpCall& c, cl_mem acc, int64_t acc_off, int64_t acc_ld) {
+Status epilogue(Launch& L, const OpCall& c, const TensorDesc& bias, cl_mem acc, int64_t acc_off,
+                int64_t acc_ld) {
   const TensorDesc& o = c.out;
   const bool has_bias = c.n_in > 2;
   Kernel* k = nullptr;
@@ -164,15 +208,33 @@ Status epilogue(Launch& L, const OpCall& c, cl_mem acc, int64_t acc_off, int64_t
   if (!st.ok()) return st;
   int64_t oo = 0, bo = 0;
   st = element_offset(o, L.op(), &oo);
-  if (st.ok() && has_bias) st = element_offset(c.in[2], L.op(), &bo);
+  if (st.ok() && has_bias) st = element_offset(bias, L.op(), &bo);
   if (!st.ok()) return st;
   const int64_t M = o.shape[0], N = o.shape[1];
   Args a;
   a.i64(M).i64(N).mem(acc).i64(acc_off).i64(acc_ld);
   a.mem(mem_of(o)).i64(oo).i64(o.strides[0]).i64(o.strides[1]);
-  a.mem(has_bias ? mem_of(c.in[2]) : mem_of(o)).i64(bo).i64(has_bias ? c.in[2].strides[0] : 0);
+  a.mem(has_bias ? mem_of(bias) : mem_of(o)).i64(bo).i64(has_bias ? bias.strides[0] : 0);
   a.i32(has_bias ? 1 : 0).i32(c.code);
   return L.run_1d(k, a, M * N);
+}
+
+// out *= beta, in place (the multiply kernel of binary.cl; integers wrap).
+Status scale_in_place(Launch& L, const TensorDesc& out, const ScalarArg& beta) {
+  const bool contiguous = out.is_contiguous();
+  Kernel* k = nullptr;
+  Status st = L.kernel("binary", op_defines(out.dtype, "multiply"),
+                       contiguous ? "bscalar_multiply_c" : "bscalar_multiply_s", &k);
+  if (!st.ok()) return st;
+  int64_t off = 0;
+  st = element_offset(out, L.op(), &off);
+  if (!st.ok()) return st;
+  const TensorDesc* d[2] = {&out, &out};
+  Args a;
+  a.i64(out.numel());
+  if (!contiguous) a.layout(make_layout(d, 2));
+  a.mem(mem_of(out)).i64(off).mem(mem_of(out)).i64(off).scalar(beta).i32(0);
+  return L.run_1d(k, a, out.numel());
 }
 
 }  // namespace
@@ -182,10 +244,24 @@ Status run_gemm(Launch& L, const OpCall& c) {
   const int nb = o.ndim - 2;
   if (nb < 0 || c.in[0].ndim != o.ndim || c.in[1].ndim != o.ndim)
     return Status::Err(TSR_ERROR_INTERNAL, std::string(c.name) + ": malformed GEMM operands");
-  if (c.kind == OpKind::Matmul && is_integer(o.dtype)) return integer_matmul(L, c);
-  if (!is_floating(o.dtype))
+  if (!is_floating(o.dtype) && !(c.kind == OpKind::Matmul && is_integer(o.dtype)))
     return Status::Err(TSR_ERROR_UNSUPPORTED,
                        std::string(c.name) + ": no OpenCL GEMM for " + dtype_name(o.dtype));
+  // Inputs the output overlaps are read from private copies: the GEMM writes
+  // the output while it still reads them (a = a @ b, linear into x, ...).
+  TensorDesc in[3] = {c.in[0], c.in[1], c.in[2]};
+  for (int i = 0; i < c.n_in; ++i) {
+    Status st = unaliased(L, o, c.in[i], &in[i]);
+    if (!st.ok()) return st;
+  }
+  const int64_t K = in[0].shape[nb + 1];
+  if (c.kind == OpKind::Matmul && K == 0) {
+    // An empty inner dimension: out = beta * out (the core turns beta == 0 into a fill).
+    const ScalarArg beta = is_integer(o.dtype) ? wrapped_int_scalar(o.dtype, c.scalar[1])
+                                               : compute_scalar(o.dtype, c.scalar[1]);
+    return scale_in_place(L, o, beta);
+  }
+  if (c.kind == OpKind::Matmul && is_integer(o.dtype)) return integer_matmul(L, c, in[0], in[1]);
 
   const tsr_dtype gemm_dtype = o.dtype == TSR_FLOAT64 ? TSR_FLOAT64 : TSR_FLOAT32;
   const bool linear = c.kind == OpKind::Linear;
@@ -196,7 +272,7 @@ Status run_gemm(Launch& L, const OpCall& c) {
   g.f64 = gemm_dtype == TSR_FLOAT64;
   g.M = o.shape[nb];
   g.N = o.shape[nb + 1];
-  g.K = c.in[0].shape[nb + 1];
+  g.K = K;
   g.batch = batch_count(o, nb);
   g.alpha = alpha;
   g.beta = beta;
@@ -220,18 +296,18 @@ Status run_gemm(Launch& L, const OpCall& c) {
   }
 
   if (g.K == 0) {
-    // Only linear gets here (matmul turns K == 0 into a fill): x @ w^T is zero.
+    // linear with no input features: x @ w^T is zero (then bias, activation).
     st = fill_desc(L, cdesc, 0.0);
   } else {
-    st = gemm_input(L, c.in[0], nb, g.batch, gemm_dtype, &g.a);
-    if (st.ok()) st = gemm_input(L, c.in[1], nb, g.batch, gemm_dtype, &g.b);
+    st = gemm_input(L, in[0], nb, g.batch, gemm_dtype, &g.a);
+    if (st.ok()) st = gemm_input(L, in[1], nb, g.batch, gemm_dtype, &g.b);
     if (st.ok()) st = describe(cdesc, nb, g.batch, out_lay, L.op(), &g.c);
     if (st.ok()) st = clblast_gemm(L, g);
   }
   if (!st.ok()) return st;
 
   if (needs_epilogue || (linear && !direct_out))
-    return epilogue(L, c, mem_of(cdesc), cdesc.offset / dtype_size(gemm_dtype), out_lay.ld);
+    return epilogue(L, c, in[2], mem_of(cdesc), cdesc.offset / dtype_size(gemm_dtype), out_lay.ld);
   if (!direct_out) return copy_desc(L, o, cdesc);
   return Status::Ok();
 }
