@@ -182,9 +182,23 @@ TEST_F(OpenclRuntime, WrapsACallersCommandQueue) {
   EXPECT_EQ(cl.GetCommandQueueInfo(q, ClApi::kQueueContext, sizeof(void*), &native, nullptr), 0);
   EXPECT_EQ(cl.ReleaseCommandQueue(q), 0);
 
-  // Refused: null, an out-of-order queue, a queue of another cl_context.
+  // Refused: null, pointers that are no OpenCL object (without crashing),
+  // another kind of object, an out-of-order queue, a queue of another cl_context.
   EXPECT_TSR_ERROR(tsr_stream_wrap_native(ctx(), nullptr, &s), TSR_ERROR_NULL_POINTER,
                    "tsr_stream_wrap_native");
+  float junk[8] = {};
+  EXPECT_TSR_ERROR(tsr_stream_wrap_native(ctx(), junk, &s), TSR_ERROR_INVALID_ARGUMENT,
+                   "tsr_stream_wrap_native");
+  EXPECT_TSR_ERROR(tsr_stream_wrap_native(ctx(), reinterpret_cast<void*>(0x10), &s),
+                   TSR_ERROR_INVALID_ARGUMENT, "tsr_stream_wrap_native");
+  void* buf = cl.CreateBuffer(cl_ctx_, ClApi::kReadWrite, 64, nullptr, &err);
+  ASSERT_EQ(err, 0);
+  // Some drivers (PoCL) do not type-check handles: a cl_mem then reads as a
+  // queue of some other context.
+  const tsr_status st = tsr_stream_wrap_native(ctx(), buf, &s);
+  EXPECT_TRUE(st == TSR_ERROR_INVALID_ARGUMENT || st == TSR_ERROR_DEVICE_MISMATCH)
+      << tsr_status_string(st) << ": " << tsr_last_error_message();
+  cl.ReleaseMemObject(buf);
   void* ooo = cl.CreateCommandQueue(cl_ctx_, cl_dev_, ClApi::kOutOfOrder, &err);
   if (err == 0 && ooo) {
     EXPECT_TSR_ERROR(tsr_stream_wrap_native(ctx(), ooo, &s), TSR_ERROR_UNSUPPORTED,

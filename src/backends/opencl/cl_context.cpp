@@ -1,5 +1,8 @@
 #include "cl_context.h"
 
+#include <sys/uio.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -47,9 +50,31 @@ Status ClContext::create_stream(uint32_t /*flags*/, BackendStream** out) {
   return Status::Ok();
 }
 
+namespace {
+
+// Whether `candidate` looks like an object of the same OpenCL platform as
+// `reference`, without trusting it: objects of an ICD driver begin with a
+// pointer to the driver's dispatch table, the same for all its objects.
+// The words are read with process_vm_readv, which fails instead of
+// faulting on unmapped memory, so a stray pointer cannot crash the process
+// in the ICD loader.
+bool same_platform_object(const void* candidate, const void* reference) {
+  void* words[2] = {nullptr, nullptr};
+  iovec local = {words, sizeof(words)};
+  iovec remote[2] = {{const_cast<void*>(candidate), sizeof(void*)},
+                     {const_cast<void*>(reference), sizeof(void*)}};
+  if (process_vm_readv(getpid(), &local, 1, remote, 2, 0) != ssize_t(sizeof(words))) return false;
+  return words[0] != nullptr && words[0] == words[1];
+}
+
+}  // namespace
+
 Status ClContext::wrap_stream(void* native, BackendStream** out) {
   if (!native)
     return Status::Err(TSR_ERROR_NULL_POINTER, "native_stream (a cl_command_queue) is null");
+  if (!same_platform_object(native, context_))
+    return Status::Err(TSR_ERROR_INVALID_ARGUMENT,
+                       "native_stream is not a cl_command_queue of this context's OpenCL platform");
   auto q = static_cast<cl_command_queue>(native);
   cl_context qc = nullptr;
   cl_device_id qd = nullptr;
