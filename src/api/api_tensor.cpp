@@ -310,10 +310,17 @@ TSR_API tsr_status tsr_tensor_data_pointer(tsr_tensor tensor, void** out_pointer
   TSR_API_BEGIN
   require(out_pointer, "out_pointer");
   Tensor& t = t_arg(tensor);
-  TSR_CHECK(t.context().device().info.host_addressable ||
-                t.context().device().info.kind != TSR_DEVICE_OPENCL,
-            TSR_ERROR_UNSUPPORTED, "OpenCL buffers have no address; use DLPack or native handles");
-  *out_pointer = static_cast<char*>(t.storage()->base()) + t.offset();
+  if (!t.context().device().info.host_addressable) {
+    // An OpenCL buffer (cl_mem) has no address: the handle itself is handed
+    // out, which only means element 0 when the tensor starts at the buffer.
+    TSR_CHECK(t.offset() == 0, TSR_ERROR_UNSUPPORTED,
+              "this view starts %lld bytes into its cl_mem, which has no address to add that "
+              "to; copy it (tsr_astype to its own dtype) for a buffer of its own",
+              (long long)t.offset());
+    *out_pointer = t.storage()->base();
+  } else {
+    *out_pointer = static_cast<char*>(t.storage()->base()) + t.offset();
+  }
   TSR_API_END
 }
 

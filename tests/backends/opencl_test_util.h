@@ -1,0 +1,239 @@
+// Helpers shared by the OpenCL backend tests (tests/backends/test_opencl_*.cpp):
+// contexts on the OpenCL and CPU backends, inputs laid out contiguous,
+// permuted or sliced with steps (same logical values), special values
+// (NaN, infinities, integer extremes), byte-exact downloads, and running
+// this test binary again as a child process.
+#pragma once
+#include <gtest/gtest.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "support/reference.h"
+#include "tessera/tessera.h"
+
+namespace tsrtest::ocl {
+
+inline bool opencl_available(std::string* reason = nullptr) {
+  int32_t ok = 0;
+  const char* why = nullptr;
+  if (tsr_backend_available(TSR_DEVICE_OPENCL, &ok, &why) != TSR_OK) return false;
+  if (!ok && reason) *reason = why ? why : "unknown";
+  return ok != 0;
+}
+
+#define TSR_REQUIRE_OPENCL()                                                          \
+  do {                                                                                \
+    std::string why_;                                                                 \
+    if (!::tsrtest::ocl::opencl_available(&why_))                                     \
+      GTEST_SKIP() << "the OpenCL backend did not load here: " << why_;              \
+  } while (0)
+
+struct ContextGuard {
+  tsr_context c = nullptr;
+  ContextGuard() = default;
+  explicit ContextGuard(tsr_device_kind kind) {
+    tsr_context_options o{};
+    o.size = sizeof(o);
+    o.device_kind = kind;
+    EXPECT_EQ(tsr_context_create(&o, &c), TSR_OK) << tsr_last_error_message();
+  }
+  ~ContextGuard() {
+    if (c) {
+      EXPECT_EQ(tsr_context_synchronize(c), TSR_OK) << tsr_last_error_message();
+      tsr_context_release(c);
+    }
+  }
+  ContextGuard(const ContextGuard&) = delete;
+  ContextGuard& operator=(const ContextGuard&) = delete;
+  operator tsr_context() const { return c; }
+};
+
+inline tsr_device_info device_info(tsr_context ctx) {
+  tsr_device dev = nullptr;
+  tsr_context_get_device(ctx, &dev);
+  tsr_device_info info{};
+  info.size = sizeof(info);
+  tsr_device_get_info(dev, &info);
+  return info;
+}
+
+inline bool dtype_supported(const tsr_device_info& info, tsr_dtype d) {
+  if (d == TSR_FLOAT64) return info.supports_float64;
+  if (d == TSR_FLOAT16) return info.supports_float16;
+  return true;
+}
+
+// Random values of `dtype` with special values mixed in: NaN, +-inf, -0 and
+// halfway cases for floats; the extremes, -1 and 0 for integers (chosen to
+// be exact in float64, which the test helpers go through).
+inline Host special_host(const std::vector<int64_t>& shape, tsr_dtype dtype, double lo = -4,
+                         double hi = 4) {
+  Host h = random_host(shape, dtype, lo, hi);
+  std::vector<double> specials;
+  if (is_float(dtype)) {
+    specials = {NAN, INFINITY, -INFINITY, -0.0, 0.5, 1.5, 2.5, -2.5, 0.0, 1.0, -1.0};
+  } else if (dtype != TSR_BOOL) {
+    const int bits = int(dtype_bytes(dtype) * 8);
+    const bool is_signed = dtype <= TSR_INT64;
+    double mn = is_signed ? -std::ldexp(1.0, bits - 1) : 0;
+    double mx = is_signed ? std::ldexp(1.0, bits - 1) - 1 : std::ldexp(1.0, bits) - 1;
+    if (bits == 64) mx = is_signed ? std::ldexp(1.0, 62) : std::ldexp(1.0, 63);  // exact doubles
+    specials = {mn, mx, 0, 1, is_signed ? -1.0 : 2.0, mx - 1};
+  }
+  auto& g = rng();
+  for (size_t i = 0; i < specials.size() && !h.data.empty(); ++i)
+    h.data[size_t(g() % h.data.size())] = specials[i];
+  return h;
+}
+
+// Byte-exact contents (C order) of a tensor.
+inline std::vector<unsigned char> raw_bytes(tsr_tensor t) {
+  int64_t n = 0;
+  tsr_tensor_nbytes(t, &n);
+  std::vector<unsigned char> v(size_t(n) + 1);
+  EXPECT_EQ(tsr_tensor_to_host(t, v.data(), n, nullptr), TSR_OK) << tsr_last_error_message();
+  v.resize(size_t(n));
+  return v;
+}
+
+enum class Layout { Contiguous, Permuted, Sliced, Reversed };
+inline const char* layout_name(Layout l) {
+  switch (l) {
+    case Layout::Contiguous: return "contiguous";
+    case Layout::Permuted: return "permuted";
+    case Layout::Sliced: return "sliced-step2";
+    default: return "reversed-step-2";
+  }
+}
+
+// A tensor with the logical values of `h` (C order) in layout `l`:
+//   Permuted: a transposed view of the transposed data (last two axes);
+//   Sliced:   every other element of a tensor twice as long (last axis);
+//   Reversed: the same, walked backwards with step -2.
+// Returns a new handle (the caller releases it).
+inline tsr_tensor make_tensor(tsr_context ctx, const Host& h, tsr_dtype dtype, Layout l) {
+  const size_t nd = h.shape.size();
+  if (l == Layout::Contiguous || nd == 0 || (l == Layout::Permuted && nd < 2))
+    return upload(ctx, h, dtype);
+  if (l == Layout::Permuted) {
+    Host t;
+    t.shape = h.shape;
+    std::swap(t.shape[nd - 1], t.shape[nd - 2]);
+    t.data.resize(h.data.size());
+    const int64_t r = h.shape[nd - 2], c = h.shape[nd - 1], mats = (r * c != 0) ? h.numel() / (r * c) : 0;
+    for (int64_t m = 0; m < mats; ++m)
+      for (int64_t i = 0; i < r; ++i)
+        for (int64_t j = 0; j < c; ++j)
+          t.data[size_t(m * r * c + j * r + i)] = h.data[size_t(m * r * c + i * c + j)];
+    TensorGuard base(upload(ctx, t, dtype));
+    tsr_tensor out = nullptr;
+    EXPECT_EQ(tsr_tensor_transpose(base, int32_t(nd - 2), int32_t(nd - 1), &out), TSR_OK)
+        << tsr_last_error_message();
+    return out;
+  }
+  Host b = random_host(h.shape, dtype);
+  b.shape.back() *= 2;
+  b.data.assign(size_t(b.numel()), 0.0);
+  const int64_t n = h.shape.back(), rows = n ? h.numel() / n : 0;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < n; ++j) {
+      const int64_t pos = l == Layout::Sliced ? 2 * j : 2 * n - 1 - 2 * j;
+      b.data[size_t(r * 2 * n + pos)] = h.data[size_t(r * n + j)];
+    }
+  TensorGuard base(upload(ctx, b, dtype));
+  std::vector<int64_t> starts(nd, 0), stops(nd, INT64_MAX), steps(nd, 1);
+  if (l == Layout::Sliced) {
+    steps[nd - 1] = 2;
+  } else {
+    starts[nd - 1] = INT64_MIN;
+    stops[nd - 1] = INT64_MIN;
+    steps[nd - 1] = -2;
+  }
+  tsr_tensor out = nullptr;
+  EXPECT_EQ(tsr_tensor_slice(base, starts.data(), stops.data(), steps.data(), &out), TSR_OK)
+      << tsr_last_error_message();
+  return out;
+}
+
+// This test binary started again as a child process with `args` and extra
+// environment entries (NAME=value, overriding inherited ones); its stdout
+// and stderr come back through a pipe.
+struct Child {
+  pid_t pid = -1;
+  int fd = -1;
+};
+
+inline Child spawn_self(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  // Everything the child needs is built before fork(): after it, only
+  // async-signal-safe calls.
+  std::vector<std::string> envs;
+  for (char** e = environ; *e; ++e) {
+    std::string entry = *e;
+    bool overridden = false;
+    for (const auto& x : env)
+      overridden |= entry.compare(0, x.find('=') + 1, x, 0, x.find('=') + 1) == 0;
+    if (!overridden) envs.push_back(entry);
+  }
+  envs.insert(envs.end(), env.begin(), env.end());
+  std::vector<char*> envp, argv;
+  for (auto& e : envs) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  static char self[] = "/proc/self/exe";
+  std::vector<std::string> args_copy = args;
+  argv.push_back(self);
+  for (auto& a : args_copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int fds[2];
+  Child c;
+  if (pipe(fds) != 0) return c;
+  c.pid = fork();
+  if (c.pid == 0) {
+    dup2(fds[1], 1);
+    dup2(fds[1], 2);
+    close(fds[0]);
+    close(fds[1]);
+    execve(self, argv.data(), envp.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  c.fd = fds[0];
+  return c;
+}
+
+// Waits for the child; returns its exit status (-1 when it did not exit
+// normally) and its output in *output.
+inline int wait_child(Child c, std::string* output) {
+  output->clear();
+  if (c.pid < 0) return -1;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(c.fd, buf, sizeof(buf))) > 0) output->append(buf, size_t(n));
+  close(c.fd);
+  int status = 0;
+  waitpid(c.pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+inline int run_self(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                    std::string* output) {
+  return wait_child(spawn_self(args, env), output);
+}
+
+// The value after "<key>=" in a child's output, or -1.
+inline int64_t output_value(const std::string& output, const std::string& key) {
+  auto pos = output.find(key + "=");
+  if (pos == std::string::npos) return -1;
+  return std::strtoll(output.c_str() + pos + key.size() + 1, nullptr, 10);
+}
+
+}  // namespace tsrtest::ocl
