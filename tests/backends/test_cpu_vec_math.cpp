@@ -1,6 +1,6 @@
 // The CPU backend's vectorizable math (backends/cpu/cpu_vec_math.h) against
-// the C library in double: exp_vec's error bound and special cases, and
-// sum_as_double.
+// the C library in double: exp_vec's error bound and special cases,
+// half_to_float_vec against the reference conversion, and sum_as_double.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,6 +11,7 @@
 #include "backends/cpu/cpu_vec_math.h"
 
 using tsr::cpu::exp_vec;
+using tsr::cpu::half_to_float_vec;
 using tsr::cpu::sum_as_double;
 
 TEST(CpuVecMath, ExpWithinThreeUlp) {
@@ -61,4 +62,11 @@ TEST(CpuVecMath, SumAsDouble) {
   std::vector<float> big(4096, 1.f);
   big[0] = 1e8f;
   EXPECT_EQ(sum_as_double(big.data(), int64_t(big.size())), 1e8 + 4095);
+}
+
+TEST(CpuVecMath, HalfToFloatIsBitExact) {
+  for (uint32_t b = 0; b < 65536; ++b) {
+    const tsr::float16 h{uint16_t(b)};
+    ASSERT_EQ(tsr::f32_bits(half_to_float_vec(h)), tsr::f32_bits(tsr::to_float(h))) << "bits " << b;
+  }
 }

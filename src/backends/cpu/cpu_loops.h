@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "backends/cpu/cpu_vec_math.h"
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/half.h"
@@ -29,6 +30,13 @@ template <> inline void store<float16>(float16* p, float v) { *p = to_float16(v)
 template <> inline void store<bfloat16>(bfloat16* p, float v) { *p = to_bfloat16(v); }
 template <> inline void store<bool>(bool* p, bool v) { *reinterpret_cast<uint8_t*>(p) = v ? 1 : 0; }
 template <> inline bool load<bool>(const bool* p) { return *reinterpret_cast<const uint8_t*>(p) != 0; }
+
+// As load(), through a branch-free float16 conversion, for loops that
+// should vectorize (the same value, bit for bit).
+template <typename S> TSR_CPU_INLINE compute_t<S> load_fast(const S* p) {
+  if constexpr (std::is_same_v<S, float16>) return half_to_float_vec(*p);
+  else return load(p);
+}
 
 template <typename T> constexpr bool is_half_v = std::is_same_v<T, float16> || std::is_same_v<T, bfloat16>;
 template <typename T> constexpr bool is_float_v = std::is_floating_point_v<T> || is_half_v<T>;

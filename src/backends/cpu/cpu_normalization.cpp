@@ -41,10 +41,10 @@ struct RowKernels {
   const C* beta;   // [cols]; zeros when absent
   C eps;
 
-  static C at(const S* x, int64_t j) { return C(load(x + j)); }
+  TSR_CPU_INLINE static C at(const S* x, int64_t j) { return C(load_fast(x + j)); }
 
   // The row maximum; NaN if any element is NaN (it then propagates).
-  C row_max(const S* x) const {
+  TSR_CPU_INLINE C row_max(const S* x) const {
     C m = -std::numeric_limits<C>::infinity();
     int nan = 0;
 #pragma omp simd reduction(max : m) reduction(| : nan)
@@ -58,7 +58,7 @@ struct RowKernels {
 
   // e_j = exp(x_j - max) written to `e`; returns their sum (in double). Two
   // loops: GCC does not vectorize the exp and a double reduction together.
-  double exp_shifted(const S* x, C m, C* e) const {
+  TSR_CPU_INLINE double exp_shifted(const S* x, C m, C* e) const {
 #pragma omp simd
     for (int64_t j = 0; j < cols; ++j) e[j] = exp_c(at(x, j) - m);
     return sum_as_double(e, cols);
@@ -67,12 +67,12 @@ struct RowKernels {
   // Where softmax keeps its exponentials: in the output for float32/float64
   // (each y_j is written after x_j is read, so y may be x), in `scratch`
   // (cols values of C) for half rows.
-  C* exp_buffer(S* y, C* scratch) const {
+  TSR_CPU_INLINE C* exp_buffer(S* y, C* scratch) const {
     if constexpr (std::is_same_v<S, C>) return (void)scratch, y;
     else return (void)y, scratch;
   }
 
-  void softmax(const S* x, S* y, C* scratch) const {
+  TSR_CPU_INLINE void softmax(const S* x, S* y, C* scratch) const {
     C* e = exp_buffer(y, scratch);
     const C inv = C(1.0 / exp_shifted(x, row_max(x), e));
 #pragma omp simd
@@ -81,7 +81,7 @@ struct RowKernels {
 
   // log_softmax = x - max - log(sum exp(x - max)). The exponentials go to
   // `scratch`, never to y: x is read again afterwards, and y may be x itself.
-  void log_softmax(const S* x, S* y, C* scratch) const {
+  TSR_CPU_INLINE void log_softmax(const S* x, S* y, C* scratch) const {
     const C m = row_max(x);
     const C log_s = C(std::log(exp_shifted(x, m, scratch)));
 #pragma omp simd
@@ -89,7 +89,7 @@ struct RowKernels {
   }
 
   // y = (x - mean) * rstd * gamma + beta.
-  void layer_norm(const S* x, S* y) const {
+  TSR_CPU_INLINE void layer_norm(const S* x, S* y) const {
     const double n = double(cols);
     // `shift` is a row element; the output subtracts the small `dmean` from
     // x - shift, so a large mean costs no precision (inputs ~1e3 are common).
@@ -130,7 +130,7 @@ struct RowKernels {
   }
 
   // y = x / sqrt(mean(x^2) + eps) * gamma.
-  void rms_norm(const S* x, S* y) const {
+  TSR_CPU_INLINE void rms_norm(const S* x, S* y) const {
     double s2 = 0;
 #pragma omp simd reduction(+ : s2)
     for (int64_t j = 0; j < cols; ++j) {
@@ -142,6 +142,24 @@ struct RowKernels {
     for (int64_t j = 0; j < cols; ++j) store(y + j, at(x, j) * rstd * gamma[j]);
   }
 };
+
+constexpr int64_t kRowsPerCall = 16;  // rows per call of the multiversioned kernel
+
+// Rows [r0, r1): the hot loop, multiversioned (AVX2 where available).
+template <typename S, typename C>
+TSR_CPU_MULTIVERSION void run_rows(const RowKernels<S, C>& k, OpKind kind, const S* x, S* y,
+                                   int64_t r0, int64_t r1, C* scratch) {
+  for (int64_t r = r0; r < r1; ++r) {
+    const S* xr = x + r * k.cols;
+    S* yr = y + r * k.cols;
+    switch (kind) {
+      case OpKind::Softmax: k.softmax(xr, yr, scratch); break;
+      case OpKind::LogSoftmax: k.log_softmax(xr, yr, scratch); break;
+      case OpKind::LayerNorm: k.layer_norm(xr, yr); break;
+      default: k.rms_norm(xr, yr); break;
+    }
+  }
+}
 
 template <typename S>
 void normalize_typed(const OpCall& c) {
@@ -163,16 +181,8 @@ void normalize_typed(const OpCall& c) {
     const bool need_scratch = c.kind == OpKind::LogSoftmax || (c.kind == OpKind::Softmax && is_half_v<S>);
     std::vector<C> scratch(need_scratch ? static_cast<size_t>(cols) : 0);
 #pragma omp for schedule(static)
-    for (int64_t r = 0; r < rows; ++r) {
-      const S* xr = x + r * cols;
-      S* yr = y + r * cols;
-      switch (c.kind) {
-        case OpKind::Softmax: k.softmax(xr, yr, scratch.data()); break;
-        case OpKind::LogSoftmax: k.log_softmax(xr, yr, scratch.data()); break;
-        case OpKind::LayerNorm: k.layer_norm(xr, yr); break;
-        default: k.rms_norm(xr, yr); break;
-      }
-    }
+    for (int64_t rb = 0; rb < rows; rb += kRowsPerCall)
+      run_rows(k, c.kind, x, y, rb, std::min(rows, rb + kRowsPerCall), scratch.data());
   }
 }
 

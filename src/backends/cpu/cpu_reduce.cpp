@@ -205,11 +205,15 @@ struct SumDouble {  // float sums, and the mean of every dtype
   using Part = double;
   Part part(const Acc&) const { return 0.0; }
   void step(Part& p, C v, int64_t) const { p += double(v); }
-  void block(Part& p, const S* x, int64_t n, int64_t) const {
-    double s = 0;
+  TSR_CPU_INLINE void block(Part& p, const S* x, int64_t n, int64_t) const {
+    if constexpr (std::is_arithmetic_v<S> && !std::is_same_v<S, bool>) {
+      p += sum_as_double(x, n);  // 8 partial sums: more in flight than one vector
+    } else {
+      double s = 0;
 #pragma omp simd reduction(+ : s)
-    for (int64_t i = 0; i < n; ++i) s += double(load(x + i));
-    p += s;
+      for (int64_t i = 0; i < n; ++i) s += double(load_fast(x + i));
+      p += s;
+    }
   }
   void absorb(Acc& a, Part p) const { a.add(p); }
   void merge(Acc& a, const Acc& b) const {
@@ -232,10 +236,10 @@ struct SumWrap {  // integer and bool sums wrap modulo 2^64
   using Part = uint64_t;
   Part part(const Acc&) const { return 0; }
   void step(Part& p, C v, int64_t) const { p += widen<S>(v); }
-  void block(Part& p, const S* x, int64_t n, int64_t) const {
+  TSR_CPU_INLINE void block(Part& p, const S* x, int64_t n, int64_t) const {
     uint64_t s = 0;
 #pragma omp simd reduction(+ : s)
-    for (int64_t i = 0; i < n; ++i) s += widen<S>(load(x + i));
+    for (int64_t i = 0; i < n; ++i) s += widen<S>(load_fast(x + i));
     p += s;
   }
   void absorb(Acc& a, Part p) const { a += p; }
@@ -249,10 +253,10 @@ struct ProdDouble {
   using Part = double;
   Part part(const Acc&) const { return 1.0; }
   void step(Part& p, C v, int64_t) const { p *= double(v); }
-  void block(Part& p, const S* x, int64_t n, int64_t) const {
+  TSR_CPU_INLINE void block(Part& p, const S* x, int64_t n, int64_t) const {
     double s = 1;
 #pragma omp simd reduction(* : s)
-    for (int64_t i = 0; i < n; ++i) s *= double(load(x + i));
+    for (int64_t i = 0; i < n; ++i) s *= double(load_fast(x + i));
     p *= s;
   }
   void absorb(Acc& a, Part p) const { a *= p; }
@@ -266,8 +270,8 @@ struct ProdWrap {
   using Part = uint64_t;
   Part part(const Acc&) const { return 1; }
   void step(Part& p, C v, int64_t) const { p *= widen<S>(v); }
-  void block(Part& p, const S* x, int64_t n, int64_t) const {
-    for (int64_t i = 0; i < n; ++i) p *= widen<S>(load(x + i));
+  TSR_CPU_INLINE void block(Part& p, const S* x, int64_t n, int64_t) const {
+    for (int64_t i = 0; i < n; ++i) p *= widen<S>(load_fast(x + i));
   }
   void absorb(Acc& a, Part p) const { a *= p; }
   void merge(Acc& a, const Acc& b) const { a *= b; }
@@ -289,12 +293,12 @@ struct Centered {
     p.sd += d;
     p.sd2 += d * d;
   }
-  void block(Part& p, const S* x, int64_t n, int64_t) const {
+  TSR_CPU_INLINE void block(Part& p, const S* x, int64_t n, int64_t) const {
     const double c = p.center;
     double sd = 0, sd2 = 0;
 #pragma omp simd reduction(+ : sd, sd2)
     for (int64_t i = 0; i < n; ++i) {
-      const double d = double(load(x + i)) - c;
+      const double d = double(load_fast(x + i)) - c;
       sd += d;
       sd2 += d * d;
     }
@@ -317,7 +321,7 @@ inline bool is_nan(C v) {
 // The largest (kMax) or smallest element of a contiguous block, starting
 // from `init`, and whether the block holds a NaN.
 template <bool kMax, typename S>
-compute_t<S> block_extreme(const S* x, int64_t n, compute_t<S> init, bool* has_nan) {
+TSR_CPU_INLINE compute_t<S> block_extreme(const S* x, int64_t n, compute_t<S> init, bool* has_nan) {
   using C = compute_t<S>;
   using R = std::conditional_t<std::is_same_v<C, bool>, int, C>;  // omp reductions need arithmetic
   R m = R(init);
@@ -325,14 +329,14 @@ compute_t<S> block_extreme(const S* x, int64_t n, compute_t<S> init, bool* has_n
   if constexpr (kMax) {
 #pragma omp simd reduction(max : m) reduction(| : nan)
     for (int64_t i = 0; i < n; ++i) {
-      const R v = R(load(x + i));
+      const R v = R(load_fast(x + i));
       m = v > m ? v : m;
       nan |= int(is_nan(v));
     }
   } else {
 #pragma omp simd reduction(min : m) reduction(| : nan)
     for (int64_t i = 0; i < n; ++i) {
-      const R v = R(load(x + i));
+      const R v = R(load_fast(x + i));
       m = v < m ? v : m;
       nan |= int(is_nan(v));
     }
@@ -358,7 +362,7 @@ struct MinMax {
     if constexpr (std::is_floating_point_v<C>) p = ((kMax ? v > p : v < p) || v != v) ? v : p;
     else p = (kMax ? v > p : v < p) ? v : p;
   }
-  void block(Part& p, const S* x, int64_t n, int64_t) const {
+  TSR_CPU_INLINE void block(Part& p, const S* x, int64_t n, int64_t) const {
     bool nan = false;
     const C m = block_extreme<kMax>(x, n, p, &nan);
     if constexpr (std::is_floating_point_v<C>) p = nan ? std::numeric_limits<C>::quiet_NaN() : m;
@@ -393,15 +397,33 @@ struct ArgMinMax {
     }
   }
   // The block's extreme (vectorized), then the first position holding it.
-  void block(Part& p, const S* x, int64_t n, int64_t idx0) const {
+  TSR_CPU_INLINE void block(Part& p, const S* x, int64_t n, int64_t idx0) const {
     bool nan = false;
     const C m = block_extreme<kMax>(x, n, MinMax<S, kMax>::identity(), &nan);
-    int64_t i = 0;
-    if (nan)
-      while (i + 1 < n && !is_nan(C(load(x + i)))) ++i;
-    else
-      while (i + 1 < n && !(C(load(x + i)) == m)) ++i;
-    merge(p, Part{C(load(x + i)), idx0 + i});
+    const int64_t i = nan ? first_match<true>(x, n, m) : first_match<false>(x, n, m);
+    merge(p, Part{C(load_fast(x + i)), idx0 + i});
+  }
+  // The first i with x[i] == m (or x[i] NaN): 32-element chunks are tested
+  // with a vectorized any-match (== and != are quiet compares, so they
+  // vectorize), then only the chunk that matched is scanned.
+  template <bool kNan>
+  TSR_CPU_INLINE static int64_t first_match(const S* x, int64_t n, C m) {
+    int64_t c = 0;
+    for (; c + 32 <= n; c += 32) {
+      int any = 0;
+#pragma omp simd reduction(| : any)
+      for (int64_t i = c; i < c + 32; ++i) {
+        const C v = C(load_fast(x + i));
+        any |= int(kNan ? v != v : v == m);
+      }
+      if (any) break;
+    }
+    int64_t i = c;
+    for (; i + 1 < n; ++i) {
+      const C v = C(load_fast(x + i));
+      if (kNan ? v != v : v == m) break;
+    }
+    return i;
   }
   // Parts may come in any order (split chunks): ties go to the lower index.
   void merge(Acc& a, const Acc& b) const {
@@ -421,14 +443,14 @@ struct AnyAll {
     if constexpr (kAll) p &= (v != C(0));
     else p |= (v != C(0));
   }
-  void block(Part& p, const S* x, int64_t n, int64_t) const {
+  TSR_CPU_INLINE void block(Part& p, const S* x, int64_t n, int64_t) const {
     int r = kAll;
     if constexpr (kAll) {
 #pragma omp simd reduction(& : r)
-      for (int64_t i = 0; i < n; ++i) r &= int(load(x + i) != C(0));
+      for (int64_t i = 0; i < n; ++i) r &= int(load_fast(x + i) != C(0));
     } else {
 #pragma omp simd reduction(| : r)
-      for (int64_t i = 0; i < n; ++i) r |= int(load(x + i) != C(0));
+      for (int64_t i = 0; i < n; ++i) r |= int(load_fast(x + i) != C(0));
     }
     absorb(p, r != 0);
   }
@@ -440,7 +462,7 @@ struct AnyAll {
 // Accumulation of one run of n elements, byte stride `stride`, whose first
 // element has reduced index idx0.
 template <typename S, typename Red>
-void feed(const Red& red, typename Red::Acc& acc, const char* ptr, int64_t stride, int64_t n,
+TSR_CPU_INLINE void feed(const Red& red, typename Red::Acc& acc, const char* ptr, int64_t stride, int64_t n,
           int64_t idx0) {
   using Part = typename Red::Part;
   for (int64_t b = 0; b < n; b += kBlock) {
@@ -450,7 +472,7 @@ void feed(const Red& red, typename Red::Acc& acc, const char* ptr, int64_t strid
       red.block(part, reinterpret_cast<const S*>(ptr) + b, m, idx0 + b);
     } else {
       for (int64_t i = 0; i < m; ++i)
-        red.step(part, load(reinterpret_cast<const S*>(ptr + (b + i) * stride)), idx0 + b + i);
+        red.step(part, load_fast(reinterpret_cast<const S*>(ptr + (b + i) * stride)), idx0 + b + i);
     }
     red.absorb(acc, part);
   }
@@ -458,7 +480,7 @@ void feed(const Red& red, typename Red::Acc& acc, const char* ptr, int64_t strid
 
 // One output's reduced positions [r0, r1), its input starting at byte `base`.
 template <typename S, typename Red>
-void sweep(const Plan& p, const Red& red, typename Red::Acc& acc, int64_t base, int64_t r0,
+TSR_CPU_INLINE void sweep(const Plan& p, const Red& red, typename Red::Acc& acc, int64_t base, int64_t r0,
            int64_t r1) {
   if (r0 >= r1) return;
   RCursor rc(p, r0);
@@ -472,8 +494,9 @@ void sweep(const Plan& p, const Red& red, typename Red::Acc& acc, int64_t base, 
 }
 
 // Outputs [o0, o1) (one tile) over reduced positions [r0, r1) into acc[].
+// The hot loop of every reduction: multiversioned (AVX2 where available).
 template <typename S, typename Red>
-void accumulate_tile(const Plan& p, const Red& red, int64_t o0, int64_t o1, int64_t r0,
+TSR_CPU_MULTIVERSION void accumulate_tile(const Plan& p, const Red& red, int64_t o0, int64_t o1, int64_t r0,
                      int64_t r1, typename Red::Acc* acc) {
   if (r0 >= r1) return;
   KCursor kc(p, o0);
@@ -489,10 +512,28 @@ void accumulate_tile(const Plan& p, const Red& red, int64_t o0, int64_t o1, int6
     const int64_t re = std::min(r1, rb + kBlock);
     for (int64_t j = 0; j < width; ++j) part[j] = red.part(acc[j]);
     RCursor rc(p, rb);
-    for (int64_t r = rb; r < re; ++r) {
-      const S* x = reinterpret_cast<const S*>(p.in + kc.in + rc.off);
+    const char* base = p.in + kc.in;
+    int64_t r = rb;
+    // Four rows per pass over the tile: each part[j] is loaded and stored
+    // once per four elements; steps stay in row order (argmin/argmax).
+    for (; r + 4 <= re; r += 4) {
+      const S* x[4];
+      for (int k = 0; k < 4; ++k) {
+        x[k] = reinterpret_cast<const S*>(base + rc.off);
+        if (r + k + 1 < re) rc.advance(1);
+      }
 #pragma omp simd
-      for (int64_t j = 0; j < width; ++j) red.step(part[j], load(x + j), r);
+      for (int64_t j = 0; j < width; ++j) {
+        red.step(part[j], load_fast(x[0] + j), r);
+        red.step(part[j], load_fast(x[1] + j), r + 1);
+        red.step(part[j], load_fast(x[2] + j), r + 2);
+        red.step(part[j], load_fast(x[3] + j), r + 3);
+      }
+    }
+    for (; r < re; ++r) {
+      const S* x = reinterpret_cast<const S*>(base + rc.off);
+#pragma omp simd
+      for (int64_t j = 0; j < width; ++j) red.step(part[j], load_fast(x + j), r);
       if (r + 1 < re) rc.advance(1);
     }
     for (int64_t j = 0; j < width; ++j) red.absorb(acc[j], part[j]);
