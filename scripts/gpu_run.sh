@@ -58,6 +58,32 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   } > "$OUT/bench.txt" 2>&1
 fi
 
+# The OpenCL backend on the NVIDIA platform, beside the CUDA backend.
+if [ "${SKIP_OPENCL:-0}" != 1 ] && [ -f "$DIR/lib/libtessera_opencl.so" ]; then
+  {
+    echo "== OpenCL op suite on the NVIDIA platform"
+    TESSERA_OPENCL_PLATFORM=nvidia TESSERA_TEST_BACKENDS=opencl timeout 600 "$DIR/bin/tessera_tests" --gtest_brief=1
+    echo "opencl suite rc $?"
+    echo "== bench_opencl (NVIDIA OpenCL vs the CUDA backend)"
+    TESSERA_OPENCL_PLATFORM=nvidia TESSERA_CL_CACHE_DIR=/tmp/tsr_cl_cache timeout 300 "$DIR/bin/bench_opencl"
+  } > "$OUT/opencl.txt" 2>&1
+fi
+
+# The Python binding on CUDA: PyTorch/CuPy interop and the host-cost bench.
+if [ "${SKIP_PYTHON:-0}" != 1 ] && [ -d "$HERE/../bindings/python/tessera" ]; then
+  {
+    if ! python3 -c 'import pytest' 2>/dev/null && ls "${WHEELS:-$HERE/../.whl}"/*.whl >/dev/null 2>&1; then
+      python3 -m pip install -q --no-index --no-deps --target /tmp/site "${WHEELS:-$HERE/../.whl}"/*.whl
+      export PYTHONPATH=/tmp/site:${PYTHONPATH:-}
+    fi
+    export PYTHONPATH="$HERE/../bindings/python:${PYTHONPATH:-}" TESSERA_LIBRARY="$DIR/lib/libtessera.so"
+    echo "== pytest (bindings/python/tests)"
+    PYTHONUNBUFFERED=1 timeout 600 python3 -m pytest -q -p no:cacheprovider "$HERE/../bindings/python/tests" 2>&1 | tail -30
+    echo "== Python tiny-op bench on CUDA"
+    PYTHONUNBUFFERED=1 timeout 120 python3 "$HERE/../bench/bench_python_tiny_op.py" --device cuda --n 4096 2>&1 | tail -20
+  } > "$OUT/python.txt" 2>&1
+fi
+
 echo "== tests (rc $test_rc)"
 if [ -f "$OUT/tests.log" ]; then
   grep -E "^\[  (PASSED|FAILED|SKIPPED) |^\[==========\]" "$OUT/tests.log" | tail -40
@@ -65,4 +91,6 @@ if [ -f "$OUT/tests.log" ]; then
 fi
 [ -f "$OUT/sanitizer.log" ] && { echo "== sanitizer"; grep -E "ERROR SUMMARY|rc [0-9]|^\[  (PASSED|FAILED)" "$OUT/sanitizer.log" | tail -8; }
 [ -f "$OUT/bench.txt" ] && { echo "== bench"; cat "$OUT/bench.txt"; }
+[ -f "$OUT/opencl.txt" ] && { echo "== opencl"; grep -E "PASSED|FAILED|rc |GB/s|GFLOP|ms|ratio|x " "$OUT/opencl.txt" | tail -40; }
+[ -f "$OUT/python.txt" ] && { echo "== python"; tail -40 "$OUT/python.txt"; }
 exit $test_rc
