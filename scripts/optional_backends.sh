@@ -2,7 +2,7 @@
 # Prints the CMake flags (or, with --targets, the ninja targets) of the
 # optional backends whose toolchains are present on this machine.
 flags=() targets=()
-if [[ -f /usr/include/CL/cl.h && -f /usr/include/clblast_c.h ]]; then
+if [[ -f /usr/include/CL/cl.h && -f /usr/include/clblast_c.h && "${TESSERA_SKIP_OPENCL:-0}" != 1 ]]; then
   flags+=(-DTESSERA_WITH_OPENCL=ON); targets+=(tessera_opencl)
 fi
 if [[ -x /usr/local/cuda/bin/nvcc && "${TESSERA_SKIP_CUDA:-0}" != 1 ]]; then
