@@ -7,7 +7,7 @@ set -euo pipefail
 need=(cmake ninja-build g++ pkg-config libopenblas-dev libgtest-dev)
 if [[ "${1:-}" == "--all" ]]; then
   need+=(ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo
-         libdlpack-dev mono-mcs mono-runtime hipcc libamdhip64-dev python3-venv)
+         mono-mcs mono-runtime python3-venv)
 fi
 
 missing=()
