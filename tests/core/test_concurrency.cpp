@@ -78,13 +78,15 @@ TEST_P(Concurrency, HandlesReleasedOnOneThreadWhileOthersUseTheirs) {
       tsr_tensor base = nullptr, view = nullptr, out = nullptr;
       tsr_stream s = nullptr;
       tsr_event e = nullptr;
-      if (tsr_tensor_full(ctx, shape, 2, TSR_INT32, id * 100 + iter, nullptr, &base) != TSR_OK ||
+      // Fill on the stream that reads it: streams are ordered only by events.
+      tsr_stream_create(ctx, 0, &s);
+      if (tsr_tensor_full(ctx, shape, 2, TSR_INT32, id * 100 + iter, s, &base) != TSR_OK ||
           tsr_tensor_transpose(base, 0, 1, &view) != TSR_OK) {
         failures++;
+        tsr_stream_release(s);
         continue;
       }
       tsr_tensor_release(base);  // the view keeps the storage
-      tsr_stream_create(ctx, 0, &s);
       tsr_event_create(ctx, &e);
       if (tsr_binary_scalar(TSR_ADD, view, 1, 0, s, &out) != TSR_OK) failures++;
       tsr_event_record(e, s);
