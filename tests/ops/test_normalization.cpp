@@ -105,8 +105,9 @@ class Normalization : public BackendTest {
     EXPECT_EQ(od, d);
     Host got = download(out);
     EXPECT_EQ(got.shape, hx.shape);
-    EXPECT_TRUE(all_close(got, reference(kind, hx, gamma ? &hg : nullptr, beta ? &hb : nullptr, eps, d),
-                          tol >= 0 ? tol : norm_tolerance(d)));
+    EXPECT_TRUE(
+        all_close(got, reference(kind, hx, gamma ? &hg : nullptr, beta ? &hb : nullptr, eps, d),
+                  tol >= 0 ? tol : norm_tolerance(d)));
   }
 };
 
@@ -135,7 +136,8 @@ TEST_P(Normalization, GammaAndBeta) {
         TensorGuard g(upload(ctx, random_host({cols}, pd, 0.5, 2), pd)),
             b(upload(ctx, random_host({cols}, pd), pd));
         for (tsr_tensor gamma : {(tsr_tensor) nullptr, g.t})
-          for (tsr_tensor beta : {(tsr_tensor) nullptr, b.t}) check(Norm::LayerNorm, x, d, gamma, beta);
+          for (tsr_tensor beta : {(tsr_tensor) nullptr, b.t})
+            check(Norm::LayerNorm, x, d, gamma, beta);
         check(Norm::RmsNorm, x, d, g);
         check(Norm::RmsNorm, x, d, nullptr);
       }

@@ -80,7 +80,9 @@ std::vector<double> reference(tsr_reduce_op op, const Host& x, const std::vector
     case TSR_PROD:
       if (is_float(in_dtype)) {
         std::fill(want.begin(), want.end(), op == TSR_SUM ? 0.0 : 1.0);
-        each([&](size_t o, double v, int64_t) { want[o] = op == TSR_SUM ? want[o] + v : want[o] * v; });
+        each([&](size_t o, double v, int64_t) {
+          want[o] = op == TSR_SUM ? want[o] + v : want[o] * v;
+        });
       } else {  // exact, wrapping modulo 2^64
         std::vector<uint64_t> u(O, op == TSR_SUM ? 0 : 1);
         each([&](size_t o, double v, int64_t) {
@@ -157,7 +159,8 @@ struct AxesSpec {
 
 std::vector<bool> mask_of(const AxesSpec& a, size_t nd) {
   std::vector<bool> m(nd, a.num_axes < 0);
-  for (int32_t i = 0; i < a.num_axes; ++i) m[size_t((a.axes[size_t(i)] + int32_t(nd)) % int32_t(nd))] = true;
+  for (int32_t i = 0; i < a.num_axes; ++i)
+    m[size_t((a.axes[size_t(i)] + int32_t(nd)) % int32_t(nd))] = true;
   return m;
 }
 
@@ -242,7 +245,8 @@ TEST_P(Reduce, EveryOpEveryDtypeEveryAxisSet) {
 
 TEST_P(Reduce, VarStdCorrections) {
   for (tsr_reduce_op op : {TSR_VAR, TSR_STD})
-    for (tsr_dtype d : {TSR_FLOAT32, TSR_FLOAT64, TSR_FLOAT16, TSR_BFLOAT16, TSR_INT32, TSR_UINT8}) {
+    for (tsr_dtype d :
+         {TSR_FLOAT32, TSR_FLOAT64, TSR_FLOAT16, TSR_BFLOAT16, TSR_INT32, TSR_UINT8}) {
       if (!dtype_ok(d)) continue;
       Host h = random_host({6, 5}, d);
       for (double corr : {0.0, 1.0, 2.5, 5.0, 7.0})  // 5 and 7 leave n - c <= 0: NaN
@@ -367,6 +371,18 @@ TEST_P(Reduce, ZeroSizeInputs) {
   EXPECT_TRUE(std::isnan(one(TSR_STD)[1]));
   EXPECT_EQ(one(TSR_ANY), (std::vector<double>{0, 0}));
   EXPECT_EQ(one(TSR_ALL), (std::vector<double>{1, 1}));
+}
+
+// A 0-d input: reducing "all" (no) axes gives the element itself (argmax 0).
+TEST_P(Reduce, ZeroDimensionalInput) {
+  for (tsr_dtype d : {TSR_FLOAT32, TSR_INT16, TSR_BOOL}) {
+    Host h = random_host({}, d);
+    for (int op = 0; op < TSR_REDUCE_OP_COUNT; ++op)
+      for (bool keep : {false, true}) {
+        check_host(tsr_reduce_op(op), h, d, {{}, -1}, keep);
+        check_host(tsr_reduce_op(op), h, d, {{}, 0}, keep);
+      }
+  }
 }
 
 TEST_P(Reduce, NanPropagationAndFirstOccurrence) {

@@ -1,5 +1,6 @@
 // The built-in CPU backend: devices, contexts, host memory and op dispatch
 // onto CPU streams.
+#include <sys/mman.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
@@ -20,13 +21,21 @@ namespace {
 // Ops this small run inline when their stream is idle (see CpuStream).
 constexpr int64_t kInlineElements = 1 << 15;
 
+constexpr size_t kHugePage = size_t(2) << 20;
+constexpr size_t kHugeThreshold = size_t(4) << 20;
+
 class HostMemory : public DeviceMemory {
  public:
   Status allocate(size_t bytes, void** out) override {
-    // 64-byte alignment: cache lines and the widest vector loads.
-    size_t rounded = (bytes + 63) & ~size_t(63);
-    void* p = std::aligned_alloc(64, rounded ? rounded : 64);
+    // 64-byte alignment: cache lines and the widest vector loads. Large
+    // blocks are 2 MiB aligned and asked to be backed by transparent huge
+    // pages: streaming kernels then take far fewer TLB misses, and hardware
+    // prefetchers, which stop at page boundaries, run on.
+    const size_t align = bytes >= kHugeThreshold ? kHugePage : 64;
+    size_t rounded = (bytes + align - 1) & ~(align - 1);
+    void* p = std::aligned_alloc(align, rounded ? rounded : align);
     if (!p) return Status::Err(TSR_ERROR_OUT_OF_MEMORY, "aligned_alloc failed");
+    if (align == kHugePage) madvise(p, rounded, MADV_HUGEPAGE);  // advisory: failure is harmless
     *out = p;
     return Status::Ok();
   }

@@ -178,7 +178,8 @@ void normalize_typed(const OpCall& c) {
   const bool parallel = rows > 1 && rows * cols >= 2 * kParallelGrain && omp_get_max_threads() > 1;
 #pragma omp parallel if (parallel)
   {
-    const bool need_scratch = c.kind == OpKind::LogSoftmax || (c.kind == OpKind::Softmax && is_half_v<S>);
+    const bool need_scratch =
+        c.kind == OpKind::LogSoftmax || (c.kind == OpKind::Softmax && is_half_v<S>);
     std::vector<C> scratch(need_scratch ? static_cast<size_t>(cols) : 0);
 #pragma omp for schedule(static)
     for (int64_t rb = 0; rb < rows; rb += kRowsPerCall)

@@ -462,8 +462,8 @@ struct AnyAll {
 // Accumulation of one run of n elements, byte stride `stride`, whose first
 // element has reduced index idx0.
 template <typename S, typename Red>
-TSR_CPU_INLINE void feed(const Red& red, typename Red::Acc& acc, const char* ptr, int64_t stride, int64_t n,
-          int64_t idx0) {
+TSR_CPU_INLINE void feed(const Red& red, typename Red::Acc& acc, const char* ptr, int64_t stride,
+                         int64_t n, int64_t idx0) {
   using Part = typename Red::Part;
   for (int64_t b = 0; b < n; b += kBlock) {
     const int64_t m = std::min(kBlock, n - b);
@@ -480,8 +480,8 @@ TSR_CPU_INLINE void feed(const Red& red, typename Red::Acc& acc, const char* ptr
 
 // One output's reduced positions [r0, r1), its input starting at byte `base`.
 template <typename S, typename Red>
-TSR_CPU_INLINE void sweep(const Plan& p, const Red& red, typename Red::Acc& acc, int64_t base, int64_t r0,
-           int64_t r1) {
+TSR_CPU_INLINE void sweep(const Plan& p, const Red& red, typename Red::Acc& acc, int64_t base,
+                          int64_t r0, int64_t r1) {
   if (r0 >= r1) return;
   RCursor rc(p, r0);
   const int64_t stride = p.nr ? p.rin[p.nr - 1] : 0;
@@ -496,8 +496,8 @@ TSR_CPU_INLINE void sweep(const Plan& p, const Red& red, typename Red::Acc& acc,
 // Outputs [o0, o1) (one tile) over reduced positions [r0, r1) into acc[].
 // The hot loop of every reduction: multiversioned (AVX2 where available).
 template <typename S, typename Red>
-TSR_CPU_MULTIVERSION void accumulate_tile(const Plan& p, const Red& red, int64_t o0, int64_t o1, int64_t r0,
-                     int64_t r1, typename Red::Acc* acc) {
+TSR_CPU_MULTIVERSION void accumulate_tile(const Plan& p, const Red& red, int64_t o0, int64_t o1,
+                                          int64_t r0, int64_t r1, typename Red::Acc* acc) {
   if (r0 >= r1) return;
   KCursor kc(p, o0);
   if (!p.columns) {
@@ -690,10 +690,12 @@ void reduce_typed(const OpCall& c) {
     case TSR_VAR: return var_std<S>(c, p, false);
     case TSR_STD: return var_std<S>(c, p, true);
     case TSR_MIN:
-      return reduce_into<S, S>(c, p, MinMax<S, false>{}, [](int64_t) { return MinMax<S, false>::identity(); },
+      return reduce_into<S, S>(c, p, MinMax<S, false>{},
+                               [](int64_t) { return MinMax<S, false>::identity(); },
                                [](int64_t, C a) { return a; });
     case TSR_MAX:
-      return reduce_into<S, S>(c, p, MinMax<S, true>{}, [](int64_t) { return MinMax<S, true>::identity(); },
+      return reduce_into<S, S>(c, p, MinMax<S, true>{},
+                               [](int64_t) { return MinMax<S, true>::identity(); },
                                [](int64_t, C a) { return a; });
     case TSR_ARGMIN:
       return reduce_into<S, int64_t>(c, p, ArgMinMax<S, false>{}, fresh<ArgMinMax<S, false>>(),
