@@ -16,9 +16,7 @@ namespace {
 template <typename S>
 S next_below(S x) {
   if constexpr (is_half_v<S>) {
-    const uint16_t bits = x.bits;
-    if ((bits & 0x7fff) == 0) return S{uint16_t(0x8001)};  // +-0 -> smallest negative
-    return S{uint16_t((bits & 0x8000) ? bits + 1 : bits - 1)};
+    return S{math::half_bits_below(x.bits)};
   } else {
     return std::nextafter(x, -std::numeric_limits<S>::infinity());
   }

@@ -186,6 +186,14 @@ TSR_HOST_DEVICE inline C random_value(uint64_t i, uint64_t seed, bool normal, do
   return cv;
 }
 
+// The next float16/bfloat16 below a stored value, on its bits (both are
+// sign-magnitude): random draws that round up to the open upper bound step
+// down with this on every backend, so seeded half tensors match.
+TSR_HOST_DEVICE inline uint16_t half_bits_below(uint16_t bits) {
+  if ((bits & 0x7fff) == 0) return uint16_t(0x8001);  // +-0 -> smallest negative
+  return uint16_t((bits & 0x8000) ? bits + 1 : bits - 1);
+}
+
 // arange: element i = start + i * step, converted.
 template <typename C>
 TSR_HOST_DEVICE inline C arange_value(double start, double step, int64_t i) {

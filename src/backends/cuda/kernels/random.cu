@@ -12,8 +12,17 @@ template <class S>
 __global__ void __launch_bounds__(kThreads)
     random_kernel(S* __restrict__ out, int64_t n, uint64_t seed, bool normal, double a, double b) {
   const int64_t grid = int64_t(gridDim.x) * blockDim.x;
-  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += grid)
-    store(out + i, math::random_value<compute_t<S>>(uint64_t(i), seed, normal, a, b));
+  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += grid) {
+    S s = St<S>::from_c(math::random_value<compute_t<S>>(uint64_t(i), seed, normal, a, b));
+    if constexpr (is_half_v<S>) {
+      // float16/bfloat16 rounding may reach the open upper bound: step down
+      // in storage bits exactly as the CPU does (random_value already does
+      // so for float and double).
+      if (!normal && b > a)
+        while (double(St<S>::to_c(s)) >= b) s.bits = math::half_bits_below(s.bits);
+    }
+    out[i] = s;
+  }
 }
 
 }  // namespace

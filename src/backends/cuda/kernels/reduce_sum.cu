@@ -2,8 +2,9 @@
 // reduction. Floating sums and products accumulate in double; integer ones
 // in 64-bit unsigned arithmetic, which wraps exactly like the CPU's int64
 // (modular arithmetic does not depend on the order). var/std use Welford's
-// update and Chan's merge in double, divided by max(n - correction, 0).
+// update (on shifted data) and Chan's merge in double, NaN when n - correction <= 0.
 #include <cmath>
+#include <limits>
 
 #include "backends/cuda/kernels/reduce.cuh"
 
@@ -116,21 +117,26 @@ template <class S> struct MeanOp {
   }
 };
 
+// Welford moments of x - shift, where shift is the first value the state saw:
+// with data far from zero (1e6 + noise) the running mean then stays small and
+// keeps its low bits, which an unshifted mean of magnitude 1e6 would round away.
 struct Moments {
-  double n, mean, m2;
+  double n, shift, mean, m2;
 };
 
 template <class S> struct VarOp {
   using State = Moments;
   double correction;
   bool take_sqrt;
-  __device__ State init() const { return {0.0, 0.0, 0.0}; }
+  __device__ State init() const { return {0.0, 0.0, 0.0, 0.0}; }
   __device__ void add(State& s, compute_t<S> xv, int64_t) const {
     const double x = double(xv);
+    if (s.n == 0) s.shift = x;
+    const double y = x - s.shift;
     s.n += 1.0;
-    const double d = x - s.mean;
+    const double d = y - s.mean;
     s.mean += d / s.n;
-    s.m2 += d * (x - s.mean);
+    s.m2 += d * (y - s.mean);
   }
   __device__ void merge(State& a, State b) const {
     if (b.n == 0) return;
@@ -138,15 +144,16 @@ template <class S> struct VarOp {
       a = b;
       return;
     }
-    const double n = a.n + b.n, d = b.mean - a.mean;
+    // Chan's merge, with b's mean moved into a's frame.
+    const double n = a.n + b.n, d = (b.mean + (b.shift - a.shift)) - a.mean;
     a.mean += d * (b.n / n);
     a.m2 += b.m2 + d * d * (a.n * b.n / n);
     a.n = n;
   }
   template <class SO> __device__ void put(SO* p, State s) const {
-    double denom = s.n - correction;
-    if (denom < 0) denom = 0;
-    const double v = s.m2 / denom;
+    // NaN when n - correction <= 0, as the Array API says (and the CPU does).
+    const double denom = s.n - correction;
+    const double v = denom > 0 ? s.m2 / denom : std::numeric_limits<double>::quiet_NaN();
     store(p, compute_t<SO>(take_sqrt ? std::sqrt(v) : v));
   }
 };
