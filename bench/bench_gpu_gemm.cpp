@@ -82,7 +82,7 @@ std::vector<double> as_doubles(tsr_tensor t, tsr_stream s) {
   CHECK(tsr_astype(t, TSR_FLOAT64, s, &d));
   int64_t n = 0;
   CHECK(tsr_tensor_numel(d, &n));
-  std::vector<double> v(size_t(n));
+  std::vector<double> v(static_cast<size_t>(n));
   CHECK(tsr_tensor_to_host(d, v.data(), n * int64_t(sizeof(double)), s));
   tsr_tensor_release(d);
   return v;
