@@ -5,6 +5,8 @@ and layer_norm 8192x8192, matmul 8192^3 in float32/TF32/bfloat16, the MLP
 example (eager and CUDA graph) and caching-allocator allocation + free.
 Medians after warm-up; device times from CUDA events; random inputs.
 """
+import ctypes
+import os
 import statistics
 import sys
 import time
@@ -45,6 +47,75 @@ def per_op_us(fn, sync, n=20000, reps=8):
         if r:
             times.append((time.perf_counter() - t0) / n * 1e6)
     return statistics.median(times)
+
+
+class ContextOptions(ctypes.Structure):
+    _fields_ = [("size", ctypes.c_size_t), ("device_kind", ctypes.c_int), ("device_index", ctypes.c_int32),
+                ("flags", ctypes.c_uint32), ("default_stream_flags", ctypes.c_uint32),
+                ("memory_quota", ctypes.c_int64)]
+
+
+def interleaved_matmul(path):
+    """Tessera's matmul and PyTorch's in one process, alternating, on the same
+    stream (Tessera wraps PyTorch's native stream), timed by the same events:
+    matrix products this large run into the GPU's power limit, and its clocks
+    drift by up to 20% within seconds, so only interleaved figures compare."""
+    lib = ctypes.CDLL(path)
+    vp, i32, i64, dbl = ctypes.c_void_p, ctypes.c_int32, ctypes.c_int64, ctypes.c_double
+    lib.tsr_last_error_message.restype = ctypes.c_char_p
+    lib.tsr_context_create.argtypes = [ctypes.POINTER(ContextOptions), ctypes.POINTER(vp)]
+    lib.tsr_stream_wrap_native.argtypes = [vp, vp, ctypes.POINTER(vp)]
+    lib.tsr_tensor_random.argtypes = [vp, ctypes.POINTER(i64), i32, ctypes.c_int, ctypes.c_int, ctypes.c_uint64,
+                                      dbl, dbl, vp, ctypes.POINTER(vp)]
+    lib.tsr_tensor_empty.argtypes = [vp, ctypes.POINTER(i64), i32, ctypes.c_int, ctypes.POINTER(vp)]
+    lib.tsr_matmul.argtypes = [vp, vp, i32, i32, dbl, dbl, vp, ctypes.POINTER(vp)]
+    for f in ("tsr_tensor_release", "tsr_stream_release", "tsr_context_release"):
+        getattr(lib, f).argtypes = [vp]
+        getattr(lib, f).restype = None
+
+    def check(status):
+        if status != 0:
+            raise RuntimeError(lib.tsr_last_error_message().decode())
+
+    nn = 8192
+    flop = 2.0 * nn ** 3
+    stream_ptr = torch.cuda.current_stream().cuda_stream
+    for name, tdt, code, tf32 in (("float32", torch.float32, 11, False), ("tf32", torch.float32, 11, True),
+                                  ("bfloat16", torch.bfloat16, 10, False)):
+        opts = ContextOptions(ctypes.sizeof(ContextOptions), 2, 0, 2 if tf32 else 0, 0, 0)
+        ctx, stream = vp(), vp()
+        check(lib.tsr_context_create(ctypes.byref(opts), ctypes.byref(ctx)))
+        check(lib.tsr_stream_wrap_native(ctx, vp(stream_ptr), ctypes.byref(stream)))
+        shape = (i64 * 2)(nn, nn)
+        x, y, out = vp(), vp(), vp()
+        check(lib.tsr_tensor_random(ctx, shape, 2, code, 0, 1, -1.0, 1.0, stream, ctypes.byref(x)))
+        check(lib.tsr_tensor_random(ctx, shape, 2, code, 0, 2, -1.0, 1.0, stream, ctypes.byref(y)))
+        check(lib.tsr_tensor_empty(ctx, shape, 2, code, ctypes.byref(out)))
+        torch.backends.cuda.matmul.allow_tf32 = tf32
+        a = torch.rand(nn, nn, device=dev, dtype=tdt) * 2 - 1
+        b = torch.rand(nn, nn, device=dev, dtype=tdt) * 2 - 1
+        c = torch.empty(nn, nn, device=dev, dtype=tdt)
+
+        def tessera_mm():
+            check(lib.tsr_matmul(x, y, 0, 0, 1.0, 0.0, stream, ctypes.byref(out)))
+
+        def torch_mm():
+            torch.matmul(a, b, out=c)
+
+        tt, ts = [], []
+        for r in range(8):
+            tt.append(device_ms(torch_mm, warmup=1 if r == 0 else 0, reps=3))
+            ts.append(device_ms(tessera_mm, warmup=1 if r == 0 else 0, reps=3))
+        mt, ms = statistics.median(tt), statistics.median(ts)
+        print(f"interleaved matmul 8192^3 {name}: tessera {ms:.3f} ms ({flop / (ms * 1e9):.1f} TFLOP/s), "
+              f"torch {mt:.3f} ms ({flop / (mt * 1e9):.1f} TFLOP/s), tessera/torch speed {mt / ms:.3f}")
+        torch.cuda.synchronize()
+        for t in (x, y, out):
+            lib.tsr_tensor_release(t)
+        lib.tsr_stream_release(stream)
+        lib.tsr_context_release(ctx)
+        del a, b, c
+    torch.backends.cuda.matmul.allow_tf32 = False
 
 
 def main():
@@ -144,6 +215,10 @@ def main():
             del t
         times.append((time.perf_counter() - t0) / iters * 1e6)
     print(f"torch caching allocator empty+free 1 MiB: {statistics.median(times):.3f} us")
+
+    lib = os.environ.get("TESSERA_LIBRARY")
+    if lib:
+        interleaved_matmul(lib)
     return 0
 
 

@@ -7,7 +7,10 @@
 #
 # Usage: scripts/gpu_run.sh [DIR]   DIR holds bin/ and lib/ of a build (default: build)
 # Environment: TESSERA_TEST_BACKENDS (default cpu,cuda), GTEST_FILTER,
-#              SKIP_TESTS=1, SKIP_BENCH=1, TEST_TIMEOUT (seconds, default 900)
+#              SKIP_TESTS=1, SKIP_BENCH=1, TEST_TIMEOUT (seconds, default 900),
+#              ALGOS=1: also time cuBLASLt's candidate algorithms (bench_cublaslt_algos),
+#              SANITIZE_FILTER=<gtest filter>: also run those tests under
+#              compute-sanitizer memcheck (sanitizer.log)
 set -uo pipefail
 DIR=$(cd "${1:-build}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -44,13 +47,21 @@ if [ "${SKIP_TESTS:-0}" != 1 ]; then
     > "$OUT/tests_tiled_gemm.log" 2>&1 || test_rc=1
 fi
 
+if [ -n "${SANITIZE_FILTER:-}" ]; then
+  TESSERA_TEST_BACKENDS=cuda timeout "${SANITIZE_TIMEOUT:-300}" compute-sanitizer --tool memcheck \
+    --error-exitcode 9 "$DIR/bin/tessera_tests" --gtest_filter="$SANITIZE_FILTER" > "$OUT/sanitizer.log" 2>&1
+  echo "compute-sanitizer rc $?" >> "$OUT/sanitizer.log"
+fi
+
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
   {
     echo "== raw CUDA runtime"; "$DIR/bin/bench_cuda_raw"
     echo "== Tessera (C ABI)"; "$DIR/bin/bench_cuda_ops" cuda
     echo "== own tiled GEMM vs cuBLASLt"; "$DIR/bin/bench_gpu_gemm" cuda
     echo "== examples/mlp_inference"; "$DIR/bin/mlp_inference" 1000 cuda
-    echo "== PyTorch / CuPy"; PYTHONUNBUFFERED=1 python3 "$HERE/../bench/compare_torch.py"
+    echo "== PyTorch / CuPy (and Tessera's matmul interleaved with PyTorch's)"
+    TESSERA_LIBRARY="$DIR/lib/libtessera.so" PYTHONUNBUFFERED=1 python3 "$HERE/../bench/compare_torch.py"
+    if [ "${ALGOS:-0}" = 1 ]; then echo "== cuBLASLt candidates"; "$DIR/bin/bench_cublaslt_algos"; fi
   } > "$OUT/bench.txt" 2>&1
 fi
 
@@ -64,5 +75,6 @@ if [ -f "$OUT/tests_tiled_gemm.log" ]; then
   grep -E "^\[  (PASSED|FAILED|SKIPPED) |^\[==========\]" "$OUT/tests_tiled_gemm.log" | tail -10
   grep -E "^\[  FAILED  \]" "$OUT/tests_tiled_gemm.log" | sort -u | head -20
 fi
+[ -f "$OUT/sanitizer.log" ] && { echo "== sanitizer"; grep -E "ERROR SUMMARY|rc [0-9]|^\[  (PASSED|FAILED)" "$OUT/sanitizer.log" | tail -8; }
 [ -f "$OUT/bench.txt" ] && { echo "== bench"; cat "$OUT/bench.txt"; }
 exit $test_rc

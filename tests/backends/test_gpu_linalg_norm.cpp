@@ -194,6 +194,27 @@ TEST_P(GpuLinalg, MatmulLayoutsAgreeWithCpuCopies) {
   }
 }
 
+TEST_P(GpuLinalg, IntegerMatmulScalesWrap) {
+  // Integral alpha and beta in wrapping integer arithmetic, as on the CPU.
+  for (tsr_dtype d : {TSR_INT8, TSR_INT32, TSR_UINT16, TSR_INT64}) {
+    Host ha = random_host({9, 13}, d, -50, 50), hb = random_host({13, 7}, d, -50, 50);
+    Host hc = random_host({9, 7}, d, -50, 50);
+    TensorGuard a(upload(ctx, ha, d)), b(upload(ctx, hb, d)), c(upload(ctx, hc, d));
+    tsr_tensor out = c;
+    ASSERT_TSR_OK(tsr_matmul(a, b, 0, 0, 3.0, -2.0, nullptr, &out));
+    Host got = download(c);
+    std::vector<double> want, scale(9 * 7, 1.0);
+    for (int i = 0; i < 9; ++i)
+      for (int j = 0; j < 7; ++j) {
+        uint64_t s = 0;
+        for (int k = 0; k < 13; ++k)
+          s += uint64_t(int64_t(ha.data[size_t(i * 13 + k)])) * uint64_t(int64_t(hb.data[size_t(k * 7 + j)]));
+        want.push_back(wrap_to(d, 3 * s + uint64_t(-2) * uint64_t(int64_t(hc.data[size_t(i * 7 + j)]))));
+      }
+    EXPECT_TRUE(close_scaled(got, want, scale, 0)) << tsr_dtype_name(d);
+  }
+}
+
 TEST_P(GpuLinalg, MatmulAlphaBetaIntoOutput) {
   for (tsr_dtype d : {TSR_FLOAT32, TSR_FLOAT16, TSR_FLOAT64}) {
     Host ha = random_host({20, 30}, d), hb = random_host({30, 40}, d), hc = random_host({20, 40}, d);

@@ -21,7 +21,6 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
-#include <vector>
 
 #include "backends/cuda/gpu_check.h"
 #include "backends/cuda/gpu_matmul.h"
@@ -32,8 +31,6 @@ namespace tsr::gpu {
 namespace {
 
 constexpr size_t kWorkspaceBytes = size_t(32) << 20;  // cuBLASLt's advice for Hopper
-constexpr int kCandidates = 8;                         // algorithms timed for large products
-constexpr double kTuneFlops = 8.0e9;                   // products at least this large are tuned
 
 struct PlanKey {
   int32_t dtype, compute, epilogue, trans_a, trans_b;
@@ -55,8 +52,6 @@ struct Plan {
   cublasLtMatrixLayout_t la = nullptr, lb = nullptr, ld = nullptr;
   cublasLtMatmulAlgo_t algo{};
   bool found = false;  // the heuristic returned an algorithm
-  std::vector<cublasLtMatmulAlgo_t> candidates;  // the heuristic's best few, in its order
-  bool tuned = false;
   ~Plan() {
     // Teardown: failures have nobody to go to.
     if (ld) (void)cublasLtMatrixLayoutDestroy(ld);
@@ -276,18 +271,19 @@ class BlasLt {
         CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES};
     for (int i = 0; i < 4; ++i)
       TSR_BLAS_TRY(cublasLtMatmulPreferenceSetAttribute(pref, al_attr[i], &al[i], sizeof al[i]), what);
-    cublasLtMatmulHeuristicResult_t results[kCandidates] = {};
+    // The heuristic's first choice. (Timing its other candidates was tried:
+    // on an H200 the clocks drift with power by up to 20% within seconds,
+    // so one-time timings picked worse algorithms as often as better ones;
+    // bench/bench_cublaslt_algos.cpp measures them.)
+    cublasLtMatmulHeuristicResult_t result{};
     int found = 0;
     cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(handle, p->desc, p->la, p->lb, p->ld, p->ld,
-                                                       pref, kCandidates, results, &found);
+                                                       pref, 1, &result, &found);
     // NOT_SUPPORTED means no algorithm for this combination: a cached "no".
     if (st != CUBLAS_STATUS_SUCCESS && st != CUBLAS_STATUS_NOT_SUPPORTED)
       return blas_status(st, what, "cublasLtMatmulAlgoGetHeuristic");
-    if (st == CUBLAS_STATUS_SUCCESS)
-      for (int i = 0; i < found; ++i)
-        if (results[i].state == CUBLAS_STATUS_SUCCESS) p->candidates.push_back(results[i].algo);
-    p->found = !p->candidates.empty();
-    if (p->found) p->algo = p->candidates[0];
+    p->found = st == CUBLAS_STATUS_SUCCESS && found > 0 && result.state == CUBLAS_STATUS_SUCCESS;
+    if (p->found) p->algo = result.algo;
     *out = p->found ? p.get() : nullptr;
     plans.emplace(k, std::move(p));
     return Status::Ok();
@@ -307,47 +303,6 @@ namespace {
 
 bool is_blas_float(tsr_dtype d) {
   return d == TSR_FLOAT16 || d == TSR_BFLOAT16 || d == TSR_FLOAT32 || d == TSR_FLOAT64;
-}
-
-// Times each candidate algorithm of a large product once (the heuristic's
-// first choice is not always the fastest) and keeps the fastest. Runs the
-// first time a plan is used with beta = 0, so the extra products only
-// overwrite the output that the real call then writes again. Costs one
-// synchronization, counted in the context's statistics.
-template <class Run>
-Status tune(GpuContext& ctx, GpuStream& s, Plan& plan, Run&& run) {
-  const size_t n = plan.candidates.size();
-  std::vector<gpuEvent_t> ev(2 * n, nullptr);
-  Status st;
-  for (auto& e : ev) {
-    gpuError_t err = gpuEventCreateWithFlags(&e, gpuEventDefault);
-    if (err != gpuSuccess && st.ok()) st = error_status(err, "tuning a matmul", "gpuEventCreateWithFlags");
-  }
-  std::vector<bool> ran(n, false);
-  for (size_t i = 0; i < n && st.ok(); ++i) {
-    if (run(plan.candidates[i]) != CUBLAS_STATUS_SUCCESS) continue;  // warm-up; a refusal skips it
-    gpuError_t err = gpuEventRecord(ev[2 * i], s.get());
-    ran[i] = err == gpuSuccess && run(plan.candidates[i]) == CUBLAS_STATUS_SUCCESS;
-    if (err == gpuSuccess) err = gpuEventRecord(ev[2 * i + 1], s.get());
-    if (err != gpuSuccess) st = error_status(err, "tuning a matmul", "gpuEventRecord");
-  }
-  if (st.ok()) {
-    ctx.count_synchronization();
-    gpuError_t err = gpuStreamSynchronize(s.get());
-    if (err != gpuSuccess) st = s.async_failure(err, "gpuStreamSynchronize (matmul tuning)");
-  }
-  float best = 0;
-  for (size_t i = 0; i < n && st.ok(); ++i) {
-    float ms = 0;
-    if (!ran[i] || gpuEventElapsedTime(&ms, ev[2 * i], ev[2 * i + 1]) != gpuSuccess) continue;
-    if (best == 0 || ms < best) {
-      best = ms;
-      plan.algo = plan.candidates[i];
-    }
-  }
-  for (auto& e : ev)
-    if (e) (void)gpuEventDestroy(e);  // cleanup: the result above is what matters
-  return st;
 }
 
 // Runs g on cuBLASLt when it has an algorithm; *done says whether it ran.
@@ -377,13 +332,6 @@ Status try_blaslt(GpuContext& ctx, const OpCall& c, GpuStream& s, Gemm& g, doubl
     return cublasLtMatmul(blas->handle, plan->desc, ap, g.a, plan->la, g.b, plan->lb, bp, g.d,
                           plan->ld, g.d, plan->ld, &algo, workspace, kWorkspaceBytes, s.get());
   };
-  const PlanKey& k = g.key;
-  const double flops = 2.0 * double(k.m) * double(k.n) * double(k.k) * double(k.batch);
-  if (!plan->tuned && beta == 0 && flops >= kTuneFlops && plan->candidates.size() > 1) {
-    st = tune(ctx, s, *plan, run);
-    if (!st.ok()) return st;
-    plan->tuned = true;
-  }
   TSR_BLAS_TRY(run(plan->algo), c.name);
   *done = true;
   return Status::Ok();

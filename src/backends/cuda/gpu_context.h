@@ -97,8 +97,6 @@ class GpuContext : public BackendContext {
   int64_t synchronizations() override { return syncs_.load(std::memory_order_relaxed); }
 
   const DeviceFacts& facts() const { return facts_; }
-  // A host wait inside the backend (reported in the statistics).
-  void count_synchronization() { syncs_.fetch_add(1, std::memory_order_relaxed); }
   const ContextConfig& config() const { return config_; }
   GemmPath gemm_path() const { return gemm_; }
   // The BLAS state, created on the first matmul.

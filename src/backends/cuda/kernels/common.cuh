@@ -108,12 +108,12 @@ template <class S, int V> struct alignas(sizeof(S) * V) Vec {
 
 constexpr int kThreads = 256;
 
-// Blocks for `items` work items at kThreads per block, capped so huge
-// tensors use a grid-stride loop over a grid that fills the device.
-inline unsigned grid_for(int64_t items, const LaunchEnv& env, int blocks_per_sm = 32) {
+// One work item per thread: measured on an H200, a full grid streams about
+// 5% faster than a grid-stride loop over a device-filling grid (1 GiB add:
+// 4366 vs 4164 GB/s, bench_cuda_raw). Kernels still loop, for the cap.
+inline unsigned grid_full(int64_t items) {
   int64_t blocks = (items + kThreads - 1) / kThreads;
-  int64_t cap = int64_t(env.sm_count) * blocks_per_sm;
-  if (blocks > cap) blocks = cap;
+  if (blocks > 2147483647) blocks = 2147483647;
   return unsigned(blocks < 1 ? 1 : blocks);
 }
 

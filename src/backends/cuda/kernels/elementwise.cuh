@@ -1,6 +1,6 @@
 // The elementwise engine: one kernel per (op, dtype), in two shapes.
 //  - ew_vector: every operand contiguous and aligned: 16-byte loads and
-//    stores (V elements per access), grid-stride.
+//    stores (V elements per access), one access per thread.
 //  - ew_strided: any layout; broadcast inputs arrive with stride 0, so
 //    broadcasting never materializes. Offsets come from the linear index
 //    (32-bit division when the tensor is small enough).
@@ -88,34 +88,23 @@ template <class F, class SI, class SO, int N, int V>
 __global__ void __launch_bounds__(kThreads)
     ew_vector(SO* __restrict__ out, Operands<compute_t<SI>, N> in, int64_t n, F f) {
   using C = compute_t<SI>;
-  constexpr int U = 2;  // vectors per thread per iteration: all loads issue before the stores
   const int64_t nvec = n / V;
   const int64_t tid = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
   const int64_t step = int64_t(gridDim.x) * blockDim.x;
-  for (int64_t base = tid; base < nvec; base += U * step) {
-    Vec<SI, V> v[U][N];
+  for (int64_t i = tid; i < nvec; i += step) {
+    Vec<SI, V> v[N];
 #pragma unroll
-    for (int u = 0; u < U; ++u) {
-      const int64_t i = base + u * step;
-      if (i >= nvec) break;
+    for (int k = 0; k < N; ++k)
+      if (in.p[k]) v[k] = static_cast<const Vec<SI, V>*>(in.p[k])[i];
+    Vec<SO, V> o;
 #pragma unroll
-      for (int k = 0; k < N; ++k)
-        if (in.p[k]) v[u][k] = static_cast<const Vec<SI, V>*>(in.p[k])[i];
+    for (int j = 0; j < V; ++j) {
+      C x[N];
+#pragma unroll
+      for (int k = 0; k < N; ++k) x[k] = in.p[k] ? St<SI>::to_c(v[k].v[j]) : in.value[k];
+      o.v[j] = St<SO>::from_c(ew_apply(f, x));
     }
-#pragma unroll
-    for (int u = 0; u < U; ++u) {
-      const int64_t i = base + u * step;
-      if (i >= nvec) break;
-      Vec<SO, V> o;
-#pragma unroll
-      for (int j = 0; j < V; ++j) {
-        C x[N];
-#pragma unroll
-        for (int k = 0; k < N; ++k) x[k] = in.p[k] ? St<SI>::to_c(v[u][k].v[j]) : in.value[k];
-        o.v[j] = St<SO>::from_c(ew_apply(f, x));
-      }
-      reinterpret_cast<Vec<SO, V>*>(out)[i] = o;
-    }
+    reinterpret_cast<Vec<SO, V>*>(out)[i] = o;
   }
   // The last n % V elements, one per thread of the first block.
   const int64_t t = nvec * V + tid;
@@ -168,10 +157,10 @@ Status run_elementwise(const OpCall& c, const LaunchEnv& env, const TensorDesc* 
     if (in.p[k]) vector = ew_contiguous(c.in[k]) && aligned_to(in.p[k], V * sizeof(SI));
   if (vector) {
     if constexpr (V > 1)
-      ew_vector<F, SI, SO, N, V><<<grid_for((n + 2 * V - 1) / (2 * V), env), kThreads, 0, env.stream>>>(
+      ew_vector<F, SI, SO, N, V><<<grid_full((n + V - 1) / V), kThreads, 0, env.stream>>>(
           out, in, n, f);
   } else {
-    ew_strided<F, SI, SO, N><<<grid_for(n, env), kThreads, 0, env.stream>>>(
+    ew_strided<F, SI, SO, N><<<grid_full(n), kThreads, 0, env.stream>>>(
         out, in, make_geometry(c.out, inputs, N), n, f);
   }
   return launch_status(c.name);

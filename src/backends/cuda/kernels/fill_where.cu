@@ -43,7 +43,7 @@ template <class U>
 Status where_raw(const OpCall& c, const LaunchEnv& env) {
   const int64_t n = c.out.numel();
   const TensorDesc* in[3] = {&c.in[0], &c.in[1], &c.in[2]};
-  where_kernel<U><<<grid_for(n, env), kThreads, 0, env.stream>>>(
+  where_kernel<U><<<grid_full(n), kThreads, 0, env.stream>>>(
       c.out.ptr<U>(), c.in[0].ptr<const Bool8>(), c.in[1].ptr<const U>(), c.in[2].ptr<const U>(),
       make_geometry(c.out, in, 3), n);
   return launch_status(c.name);
@@ -69,7 +69,7 @@ Status launch_arange(const OpCall& c, const LaunchEnv& env) {
     if constexpr (is_bool_v<S>) {
       return unsupported_dtype(c.name, c.out.dtype);
     } else {
-      arange_kernel<S><<<grid_for(n, env), kThreads, 0, env.stream>>>(
+      arange_kernel<S><<<grid_full(n), kThreads, 0, env.stream>>>(
           c.out.ptr<S>(), c.out.ndim > 0 ? c.out.strides[0] : 1, n, c.scalar[0], c.scalar[1]);
       return launch_status(c.name);
     }

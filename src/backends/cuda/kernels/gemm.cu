@@ -40,7 +40,7 @@ template <class S> __device__ __forceinline__ gemm_acc_t<S> to_acc(S v) {
 template <class S>
 __global__ void __launch_bounds__(kDim * kDim)
     gemm_kernel(const S* __restrict__ a, const S* __restrict__ b, S* __restrict__ out,
-                const GemmGeom g, double alpha, double beta, bool plain) {
+                const GemmGeom g, double alpha, double beta, uint64_t alpha_bits, uint64_t beta_bits) {
   using Acc = gemm_acc_t<S>;
   __shared__ Acc as[kTileK][kTile + 1];
   __shared__ Acc bs[kTileK][kTile + 1];
@@ -107,13 +107,12 @@ __global__ void __launch_bounds__(kDim * kDim)
           A v = A(alpha) * acc[i][j];
           if (beta != 0) v += A(beta) * A(load(p));
           store(p, compute_t<S>(v));
-        } else if (plain) {
-          *p = S(acc[i][j]);  // truncation to S's width: the wrapped product sum
         } else {
-          // Integer matmul with scaling: in double, converted as casts are.
-          double v = alpha * double(S(acc[i][j]));
-          if (beta != 0) v += beta * double(*p);
-          *p = math::convert<S>(v);
+          // Integral alpha and beta (the core admits no others) in the wrapping
+          // accumulator; the low bits of the sum are the result, as on the CPU.
+          Acc v = Acc(alpha_bits) * acc[i][j];
+          if (beta != 0) v += Acc(beta_bits) * to_acc<S>(*p);
+          *p = S(v);
         }
       }
     }
@@ -151,7 +150,9 @@ Status launch_gemm_generic(const OpCall& c, const LaunchEnv& env) {
   const GemmGeom g = make_gemm_geom(c);
   if (g.m == 0 || g.n == 0 || g.batch == 0) return Status::Ok();
   const double alpha = c.scalar[0], beta = c.scalar[1];
-  const bool plain = alpha == 1 && beta == 0;
+  // Integer scale factors, two's complement (they wrap like the products).
+  const uint64_t alpha_bits = uint64_t(math::convert<int64_t>(alpha));
+  const uint64_t beta_bits = uint64_t(math::convert<int64_t>(beta));
   const dim3 grid(unsigned((g.n + kTile - 1) / kTile), unsigned((g.m + kTile - 1) / kTile),
                   unsigned(g.batch < 65535 ? g.batch : 65535));
   if (grid.x > 2147483647u || grid.y > 65535u)
@@ -162,7 +163,8 @@ Status launch_gemm_generic(const OpCall& c, const LaunchEnv& env) {
       return unsupported_dtype(c.name, c.out.dtype);
     } else {
       gemm_kernel<S><<<grid, dim3(kDim, kDim), 0, env.stream>>>(
-          c.in[0].ptr<const S>(), c.in[1].ptr<const S>(), c.out.ptr<S>(), g, alpha, beta, plain);
+          c.in[0].ptr<const S>(), c.in[1].ptr<const S>(), c.out.ptr<S>(), g, alpha, beta, alpha_bits,
+          beta_bits);
       return launch_status(c.name);
     }
   });

@@ -26,7 +26,7 @@ Status launch_random(const OpCall& c, const LaunchEnv& env) {
       return unsupported_dtype(c.name, c.out.dtype);
     } else {
       // Random tensors are created fresh by the core: contiguous.
-      random_kernel<S><<<grid_for(n, env), kThreads, 0, env.stream>>>(
+      random_kernel<S><<<grid_full(n), kThreads, 0, env.stream>>>(
           c.out.ptr<S>(), n, c.seed, c.code == TSR_RANDOM_NORMAL, c.scalar[0], c.scalar[1]);
       return launch_status(c.name);
     }

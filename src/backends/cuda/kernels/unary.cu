@@ -1,6 +1,6 @@
 // Unary elementwise ops: one kernel per (op, dtype) that the op table lets
 // through. Semantics are the CPU backend's (backends/cpu/scalar_math.h):
-// integer abs/negate wrap, round is half-to-even, relu maps NaN to 0.
+// integer abs/negate wrap, round is half-to-even, relu keeps NaN.
 #include <cmath>
 
 #include "backends/cuda/kernels/elementwise.cuh"
@@ -17,7 +17,6 @@ TSR_UNARY_FN(Abs, math::absolute(x))
 TSR_UNARY_FN(Negative, math::negate(x))
 TSR_UNARY_FN(Square, math::wrap_mul(x, x))
 TSR_UNARY_FN(Sign, math::sign(x))
-TSR_UNARY_FN(Relu, x > C(0) ? x : C(0))
 TSR_UNARY_FN(Identity, x)
 TSR_UNARY_FN(Floor, std::floor(x))
 TSR_UNARY_FN(Ceil, std::ceil(x))
@@ -37,6 +36,13 @@ TSR_UNARY_FN(Gelu, math::gelu(x))
 TSR_UNARY_FN(Silu, math::silu(x))
 #undef TSR_UNARY_FN
 
+// NaN propagates (NaN < 0 is false), as on the CPU; unsigned values pass.
+struct Relu {
+  template <class C> __device__ __forceinline__ C operator()(C x) const {
+    if constexpr (std::is_unsigned_v<C>) return x;
+    else return x < C(0) ? C(0) : x;
+  }
+};
 struct LogicalNot {
   template <class C> __device__ __forceinline__ bool operator()(C x) const {
     if constexpr (std::is_same_v<C, bool>) return !x;

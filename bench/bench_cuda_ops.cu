@@ -4,8 +4,13 @@
 // pool allocation + free). Device times come from Tessera events; host
 // times from steady_clock. Every figure is the median of several repeats,
 // after a warm-up, on random (never zero) inputs. The same-run comparisons
-// are bench_cuda_raw (raw CUDA runtime) and bench/compare_torch.py.
-// Usage: bench_cuda_ops [cuda|cpu]
+// are bench_cuda_raw (raw CUDA runtime) and bench/compare_torch.py; the
+// tiny-op host cost is compared here, in one process, with a raw
+// cudaLaunchKernel loop of an equivalent kernel, the two loops alternating
+// so both see the same machine state.
+// Usage: bench_cuda_ops
+#include <cuda_runtime.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -27,6 +32,11 @@ namespace {
       std::exit(1);                                                                          \
     }                                                                                        \
   } while (0)
+
+__global__ void raw_add(const float* a, const float* b, float* out, long long n) {
+  long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) out[i] = a[i] + b[i];
+}
 
 double now_us() {
   return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -73,11 +83,11 @@ struct Bench {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main() {
   Bench b;
   tsr_context_options o{};
   o.size = sizeof(o);
-  o.device_kind = argc > 1 && !std::strcmp(argv[1], "cpu") ? TSR_DEVICE_CPU : TSR_DEVICE_CUDA;
+  o.device_kind = TSR_DEVICE_CUDA;
   CHECK(tsr_context_create(&o, &b.ctx));
   o.flags = TSR_CONTEXT_ALLOW_TF32;
   CHECK(tsr_context_create(&o, &b.ctx_tf32));
@@ -94,23 +104,42 @@ int main(int argc, char** argv) {
 
   // 1. Host cost per op: 4096-element float32 add into a preallocated
   // output, back to back on one stream; total time (queue drained) / ops.
+  // Rounds alternate with a raw cudaLaunchKernel loop on Tessera's own
+  // native stream (the tensors' device pointers, the same launch shape).
   {
     tsr_tensor a = b.random(b.ctx, {4096}, TSR_FLOAT32, 1), c = b.random(b.ctx, {4096}, TSR_FLOAT32, 2);
     tsr_tensor out = b.empty(b.ctx, {4096}, TSR_FLOAT32);
+    void *pa = nullptr, *pc = nullptr, *po = nullptr, *native = nullptr;
+    CHECK(tsr_tensor_data_pointer(a, &pa));
+    CHECK(tsr_tensor_data_pointer(c, &pc));
+    CHECK(tsr_tensor_data_pointer(out, &po));
+    CHECK(tsr_stream_native_handle(b.s, &native));
+    long long n4096 = 4096;
+    void* args[] = {&pa, &pc, &po, &n4096};
     const int n = 20000;
-    std::vector<double> per_op, issue;
-    for (int rep = 0; rep < 8; ++rep) {
+    std::vector<double> tessera, issue, raw;
+    for (int rep = 0; rep < 9; ++rep) {
       CHECK(tsr_stream_synchronize(b.s));
       const double t0 = now_us();
       for (int i = 0; i < n; ++i) CHECK(tsr_binary(TSR_ADD, a, c, b.s, &out));
       const double t1 = now_us();
       CHECK(tsr_stream_synchronize(b.s));
       const double t2 = now_us();
+      for (int i = 0; i < n; ++i)
+        if (cudaLaunchKernel((const void*)raw_add, dim3(16), dim3(256), args, 0, cudaStream_t(native)) != cudaSuccess) {
+          std::fprintf(stderr, "cudaLaunchKernel failed\n");
+          std::exit(1);
+        }
+      CHECK(tsr_stream_synchronize(b.s));
+      const double t3 = now_us();
       if (rep == 0) continue;  // warm-up
-      per_op.push_back((t2 - t0) / n);
+      tessera.push_back((t2 - t0) / n);
       issue.push_back((t1 - t0) / n);
+      raw.push_back((t3 - t2) / n);
     }
-    std::printf("tiny add 4096 f32, C ABI: %.3f us/op (host issue %.3f us/op)\n", median(per_op), median(issue));
+    const double mt = median(tessera), mr = median(raw);
+    std::printf("tiny add 4096 f32: C ABI %.3f us/op (host issue %.3f), raw cudaLaunchKernel %.3f us/op, ratio %.3f\n",
+                mt, median(issue), mr, mt / mr);
     tsr_tensor_release(a);
     tsr_tensor_release(c);
     tsr_tensor_release(out);
