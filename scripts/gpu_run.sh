@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # On a machine with an NVIDIA GPU: run the test suite on the CUDA backend,
-# then the CUDA benchmarks side by side with the raw CUDA runtime, PyTorch
+# then its linear algebra again on the project's own tiled GEMM
+# (TESSERA_CUDA_GEMM=tiled), then the CUDA benchmarks side by side with the raw CUDA runtime, PyTorch
 # and CuPy, writing logs under $OUT (default ./gpu_out). Binaries are built
 # elsewhere (see docs/cuda.md); nothing is compiled here.
 #
@@ -39,6 +40,11 @@ if [ "${SKIP_TESTS:-0}" != 1 ]; then
   TESSERA_TEST_BACKENDS=${TESSERA_TEST_BACKENDS:-cpu,cuda} timeout "${TEST_TIMEOUT:-900}" \
     "$DIR/bin/tessera_tests" ${GTEST_FILTER:+--gtest_filter="$GTEST_FILTER"} > "$OUT/tests.log" 2>&1
   test_rc=$?
+  # The op suite's GPU linear algebra again with every matmul and linear on
+  # the project's own tiled GEMM (the HIP build's only GEMM), not cuBLASLt.
+  TESSERA_CUDA_GEMM=tiled TESSERA_TEST_BACKENDS=${TESSERA_TEST_BACKENDS:-cpu,cuda} \
+    timeout "${TEST_TIMEOUT:-900}" "$DIR/bin/tessera_tests" --gtest_filter='GpuBackends/GpuLinalg.*' \
+    > "$OUT/tests_tiled_gemm.log" 2>&1 || test_rc=1
 fi
 
 if [ -n "${SANITIZE_FILTER:-}" ]; then
@@ -51,6 +57,7 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
   {
     echo "== raw CUDA runtime"; "$DIR/bin/bench_cuda_raw"
     echo "== Tessera (C ABI)"; "$DIR/bin/bench_cuda_ops" cuda
+    echo "== own tiled GEMM vs cuBLASLt"; "$DIR/bin/bench_gpu_gemm" cuda
     echo "== examples/mlp_inference"; "$DIR/bin/mlp_inference" 1000 cuda
     echo "== PyTorch / CuPy (and Tessera's matmul interleaved with PyTorch's)"
     TESSERA_LIBRARY="$DIR/lib/libtessera.so" PYTHONUNBUFFERED=1 python3 "$HERE/../bench/compare_torch.py"
@@ -88,6 +95,11 @@ echo "== tests (rc $test_rc)"
 if [ -f "$OUT/tests.log" ]; then
   grep -E "^\[  (PASSED|FAILED|SKIPPED) |^\[==========\]" "$OUT/tests.log" | tail -40
   grep -E "^\[  FAILED  \]" "$OUT/tests.log" | sort -u | head -40
+fi
+if [ -f "$OUT/tests_tiled_gemm.log" ]; then
+  echo "== tests with TESSERA_CUDA_GEMM=tiled"
+  grep -E "^\[  (PASSED|FAILED|SKIPPED) |^\[==========\]" "$OUT/tests_tiled_gemm.log" | tail -10
+  grep -E "^\[  FAILED  \]" "$OUT/tests_tiled_gemm.log" | sort -u | head -20
 fi
 [ -f "$OUT/sanitizer.log" ] && { echo "== sanitizer"; grep -E "ERROR SUMMARY|rc [0-9]|^\[  (PASSED|FAILED)" "$OUT/sanitizer.log" | tail -8; }
 [ -f "$OUT/bench.txt" ] && { echo "== bench"; cat "$OUT/bench.txt"; }

@@ -1,15 +1,46 @@
 // The GPU backend's devices and its plugin entry point. With no driver or no
 // device the entry returns null and a static reason, which the core turns
 // into TSR_ERROR_DEVICE_UNAVAILABLE at context creation.
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "backends/cuda/gpu_check.h"
 #include "backends/cuda/gpu_context.h"
+#include "backends/cuda/kernels/launch.h"
 #include "core/error.h"
 
 namespace tsr::gpu {
 namespace {
+
+// The GEMM path a new context takes: TESSERA_CUDA_GEMM (TESSERA_HIP_GEMM)
+// = "tiled" for the project's own kernel, "blas" (or unset) for the vendor
+// library where the build has one. Read per context, so one process can
+// time both (bench/bench_gpu_gemm.cpp).
+Status gemm_path_from_env(GemmPath* out) {
+  *out = TSR_GPU_HAS_VENDOR_BLAS ? GemmPath::VendorBlas : GemmPath::Tiled;
+  const char* v = std::getenv(TSR_GPU_GEMM_ENV);
+  if (!v || !*v) return Status::Ok();
+  if (!std::strcmp(v, "tiled")) {
+    *out = GemmPath::Tiled;
+    return Status::Ok();
+  }
+  if (!std::strcmp(v, "blas") && TSR_GPU_HAS_VENDOR_BLAS) {
+    *out = GemmPath::VendorBlas;
+    return Status::Ok();
+  }
+  return Status::Err(TSR_ERROR_INVALID_ARGUMENT,
+                     std::string(TSR_GPU_GEMM_ENV "=") + v + ": expected " +
+                         (TSR_GPU_HAS_VENDOR_BLAS ? "'tiled' or 'blas'"
+                                                  : "'tiled' (this build has no vendor BLAS)"));
+}
+
+#if defined(TSR_GPU_BUILT_ARCHS)
+constexpr const char* kBuiltArchs = TSR_GPU_BUILT_ARCHS;  // from CMake
+#else
+constexpr const char* kBuiltArchs = "(unknown)";
+#endif
 
 class GpuBackend : public Backend {
  public:
@@ -44,6 +75,9 @@ class GpuBackend : public Backend {
       return Status::Err(TSR_ERROR_DEVICE_UNAVAILABLE,
                          "no " TSR_GPU_NAME " device " + std::to_string(index));
     const gpuDeviceProp_t& p = props_[size_t(index)];
+    GemmPath gemm;
+    Status st = gemm_path_from_env(&gemm);
+    if (!st.ok()) return st;
     DeviceFacts f;
     f.index = index;
     f.sm_count = p.multiProcessorCount;
@@ -55,7 +89,16 @@ class GpuBackend : public Backend {
     // Touch the device so a broken driver fails here, with a clear status,
     // rather than at the first op.
     TSR_GPU_TRY(gpuFree(nullptr), "creating a " TSR_GPU_NAME " context");
-    TSR_GUARD_STATUS(*out = new GpuContext(f, config));
+    // The warp size the kernels were compiled with on this GPU; also proves
+    // that the plugin has code for it.
+    st = probe_kernel_warp_size(&f.warp_size);
+    if (!st.ok())
+      return Status::Err(st.code == TSR_ERROR_OUT_OF_MEMORY ? st.code : TSR_ERROR_DEVICE_UNAVAILABLE,
+                         TSR_GPU_NAME " device " + std::to_string(index) + " (" + p.name + ", " +
+                             gpu_arch_name(p) + ") did not run the plugin's probe kernel; the plugin's "
+                             "kernels were built for " + kBuiltArchs + " (" TSR_GPU_ARCH_OPTION
+                             " at build time): " + st.message);
+    TSR_GUARD_STATUS(*out = new GpuContext(f, config, gemm));
   }
 
  private:
@@ -86,21 +129,20 @@ extern "C" __attribute__((visibility("default"))) tsr::Backend* tessera_backend_
   try {
     int count = 0;
     gpuError_t err = gpuGetDeviceCount(&count);
-    if (err != gpuSuccess) {
-      int driver = 0;
-      (void)gpuDriverGetVersion(&driver);
-      return refuse(std::string("no usable " TSR_GPU_NAME " driver or device: " TSR_GPU_API_PREFIX
-                                "GetDeviceCount failed with ") +
-                    gpuGetErrorName(err) + " (" + gpuGetErrorString(err) + ")" +
-                    (driver == 0 ? "; no " TSR_GPU_NAME " driver is installed" : ""));
+    if (err != gpuSuccess || count == 0) {
+      const std::string hint = gpu_driver_hint();
+      const std::string what =
+          err != gpuSuccess ? "no usable " TSR_GPU_NAME " driver or device: " TSR_GPU_API_PREFIX
+                              "GetDeviceCount failed with " + error_text(err)
+                            : std::string("the " TSR_GPU_NAME " driver reports no devices");
+      return refuse(what + (hint.empty() ? "" : "; " + hint));
     }
-    if (count == 0) return refuse("the " TSR_GPU_NAME " driver reports no devices");
     std::vector<gpuDeviceProp_t> props(static_cast<size_t>(count));
     for (int i = 0; i < count; ++i) {
       err = gpuGetDeviceProperties(&props[size_t(i)], i);
       if (err != gpuSuccess)
         return refuse(std::string("reading the properties of " TSR_GPU_NAME " device ") +
-                      std::to_string(i) + " failed: " + gpuGetErrorName(err));
+                      std::to_string(i) + " failed: " + error_text(err));
     }
     DeviceGuard::set_single_device(count == 1);
     static GpuBackend* backend = new GpuBackend(std::move(props));  // lives as long as the process

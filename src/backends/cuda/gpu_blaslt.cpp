@@ -340,6 +340,7 @@ Status try_blaslt(GpuContext& ctx, const OpCall& c, GpuStream& s, Gemm& g, doubl
 }  // namespace
 
 Status run_matmul(GpuContext& ctx, const OpCall& c, GpuStream& s, const LaunchEnv& env) {
+  if (ctx.gemm_path() == GemmPath::Tiled) return run_matmul_tiled(c, env);
   const int nd = c.out.ndim;
   if (is_blas_float(c.out.dtype) && c.in[0].shape[nd - 1] > 0) {
     Gemm g;
@@ -353,12 +354,9 @@ Status run_matmul(GpuContext& ctx, const OpCall& c, GpuStream& s, const LaunchEn
 }
 
 Status run_linear(GpuContext& ctx, const OpCall& c, GpuStream& s, const LaunchEnv& env) {
+  if (ctx.gemm_path() == GemmPath::Tiled) return run_linear_tiled(c, env);
   // x [M, K] @ w^T [K, N] (+ bias [N]) -> out [M, N], contiguous x and out.
-  OpCall mm = c;
-  mm.kind = OpKind::Matmul;
-  mm.n_in = 2;
-  mm.scalar[0] = 1;
-  mm.scalar[1] = 0;
+  const OpCall mm = linear_as_matmul(c);
   const TensorDesc* bias = c.n_in > 2 ? &c.in[2] : nullptr;
   const int act = c.code;
   const int64_t K = c.in[0].shape[1];

@@ -14,13 +14,19 @@ std::string vendor_call(const char* call) {
   return s;
 }
 
+std::string error_text(gpuError_t err) {
+  std::string text = gpuGetErrorName(err);
+  const char* desc = gpuGetErrorString(err);
+  if (desc && *desc && text != desc) text += std::string(" (") + desc + ")";
+  return text;
+}
+
 Status error_status(gpuError_t err, const char* what, const char* call) {
   tsr_status code = TSR_ERROR_BACKEND;
   if (err == gpuErrorMemoryAllocation) code = TSR_ERROR_OUT_OF_MEMORY;
   if (err == gpuErrorNoDevice || err == gpuErrorInsufficientDriver)
     code = TSR_ERROR_DEVICE_UNAVAILABLE;
-  std::string msg = std::string(what) + ": " + vendor_call(call) + " failed: " + gpuGetErrorName(err) + " (" +
-                    gpuGetErrorString(err) + ")";
+  std::string msg = std::string(what) + ": " + vendor_call(call) + " failed: " + error_text(err);
   if (is_sticky(err)) msg += "; the " TSR_GPU_NAME " context is unusable from now on";
   return Status::Err(code, msg);
 }

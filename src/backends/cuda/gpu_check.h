@@ -12,6 +12,11 @@ namespace tsr::gpu {
 // or TSR_ERROR_BACKEND for everything else.
 Status error_status(gpuError_t err, const char* what, const char* call);
 
+// An error's name and, where the runtime has one, its description:
+// "cudaErrorNoDevice (no CUDA-capable device is detected)". (ROCm 5.2's
+// descriptions repeat the name, which is then given once.)
+std::string error_text(gpuError_t err);
+
 // A runtime call's name as the vendor spells it ("gpuMalloc" -> "cudaMalloc").
 std::string vendor_call(const char* call);
 

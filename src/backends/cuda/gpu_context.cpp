@@ -147,8 +147,8 @@ Status PinnedStaging::acquire(Slot** out) {
 
 // ------------------------------------------------------------ GpuContext
 
-GpuContext::GpuContext(const DeviceFacts& facts, const ContextConfig& config)
-    : facts_(facts), config_(config), memory_(facts.index), staging_(facts.index, &syncs_) {}
+GpuContext::GpuContext(const DeviceFacts& facts, const ContextConfig& config, GemmPath gemm)
+    : facts_(facts), config_(config), gemm_(gemm), memory_(facts.index), staging_(facts.index, &syncs_) {}
 
 GpuContext::~GpuContext() { destroy_blas(blas_); }
 

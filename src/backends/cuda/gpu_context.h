@@ -75,9 +75,14 @@ class PinnedStaging {
 
 class BlasLt;  // gpu_blaslt.cpp: the cuBLASLt handle and matmul plans
 
+// How matmul and linear run: through the vendor's BLAS where the build has
+// one (cuBLASLt), or on the project's own tiled GEMM kernel (always on HIP;
+// on CUDA when TESSERA_CUDA_GEMM=tiled, to compare the two).
+enum class GemmPath { VendorBlas, Tiled };
+
 class GpuContext : public BackendContext {
  public:
-  GpuContext(const DeviceFacts& facts, const ContextConfig& config);
+  GpuContext(const DeviceFacts& facts, const ContextConfig& config, GemmPath gemm);
   ~GpuContext() override;
 
   DeviceMemory* memory() override { return &memory_; }
@@ -93,12 +98,14 @@ class GpuContext : public BackendContext {
 
   const DeviceFacts& facts() const { return facts_; }
   const ContextConfig& config() const { return config_; }
+  GemmPath gemm_path() const { return gemm_; }
   // The BLAS state, created on the first matmul.
   Status blas(BlasLt** out);
 
  private:
   DeviceFacts facts_;
   ContextConfig config_;
+  GemmPath gemm_;
   std::atomic<int64_t> syncs_{0};  // waits inside the backend (staging, scratch growth)
   GpuMemory memory_;
   PinnedStaging staging_;

@@ -40,8 +40,7 @@ Status GpuStream::async_failure(gpuError_t err, const char* call) {
              " ops enqueued on this stream since its last synchronization; any of them may have "
              "faulted)";
   }
-  msg += ", reported by " + vendor_call(call) + ": " + gpuGetErrorName(err) + " (" +
-         gpuGetErrorString(err) + ")";
+  msg += ", reported by " + vendor_call(call) + ": " + error_text(err);
   if (is_sticky(err)) msg += "; the " TSR_GPU_NAME " context is unusable from now on";
   return Status::Err(TSR_ERROR_ASYNC, msg);
 }

@@ -19,6 +19,15 @@
 #define TSR_GPU_API_PREFIX "hip"  // what gpu* names are called in messages
 #define TSR_GPU_DEVICE_KIND TSR_DEVICE_HIP
 #define TSR_GPU_DLPACK_DEVICE 10  // kDLROCM
+#define TSR_GPU_ARCH_OPTION "TESSERA_HIP_ARCHITECTURES"  // the CMake cache entry naming the targets
+// Debian's ROCm has no rocBLAS/hipBLASLt: matmul runs the project's own GEMM.
+#define TSR_GPU_HAS_VENDOR_BLAS 0
+#define TSR_GPU_GEMM_ENV "TESSERA_HIP_GEMM"
+// AMD GPUs give a workgroup up to 64 KiB of LDS, static and dynamic together,
+// with no opt-in call. Rows cached in LDS stay at 32 KiB so the static
+// reduction slots fit beside them and two rows share a CU.
+#define TSR_GPU_SMEM_OPT_IN 0
+#define TSR_GPU_ROW_SMEM_BYTES (size_t(32) << 10)
 typedef hipError_t gpuError_t;
 typedef hipStream_t gpuStream_t;
 typedef hipEvent_t gpuEvent_t;
@@ -71,6 +80,14 @@ typedef hipDeviceProp_t gpuDeviceProp_t;
 #define TSR_GPU_API_PREFIX "cuda"  // what gpu* names are called in messages
 #define TSR_GPU_DEVICE_KIND TSR_DEVICE_CUDA
 #define TSR_GPU_DLPACK_DEVICE 2  // kDLCUDA
+#define TSR_GPU_ARCH_OPTION "TESSERA_CUDA_ARCHITECTURES"  // the CMake cache entry naming the targets
+// cuBLASLt takes the float matmuls it supports unless TESSERA_CUDA_GEMM=tiled.
+#define TSR_GPU_HAS_VENDOR_BLAS 1
+#define TSR_GPU_GEMM_ENV "TESSERA_CUDA_GEMM"
+// Above 48 KiB a kernel must opt in (gpuFuncSetAttribute); Ampere and Hopper
+// allow up to 163/227 KiB per block.
+#define TSR_GPU_SMEM_OPT_IN 1
+#define TSR_GPU_ROW_SMEM_BYTES (size_t(64) << 10)
 typedef cudaError_t gpuError_t;
 typedef cudaStream_t gpuStream_t;
 typedef cudaEvent_t gpuEvent_t;
@@ -118,6 +135,40 @@ typedef cudaDeviceProp gpuDeviceProp_t;
 #define gpuFuncSetAttribute cudaFuncSetAttribute
 #define gpuFuncAttributeMaxDynamicSharedMemorySize cudaFuncAttributeMaxDynamicSharedMemorySize
 #endif
+
+// ---------------------------------------------------------------- host helpers
+#include <string>
+#if defined(TSR_GPU_HIP)
+#include <unistd.h>
+#endif
+
+// The device's architecture as the build's target list names it ("gfx90a",
+// "sm_90"), for messages.
+inline std::string gpu_arch_name(const gpuDeviceProp_t& p) {
+#if defined(TSR_GPU_HIP)
+  const std::string full = p.gcnArchName;  // "gfx90a:sramecc+:xnack-"
+  return full.substr(0, full.find(':'));
+#else
+  return "sm_" + std::to_string(p.major) + std::to_string(p.minor);
+#endif
+}
+
+// Why the runtime may see no GPU, when the system says ("" otherwise).
+inline std::string gpu_driver_hint() {
+#if defined(TSR_GPU_HIP)
+  // ROCm reaches AMD GPUs through the amdgpu kernel driver's /dev/kfd.
+  if (access("/dev/kfd", F_OK) != 0)
+    return "/dev/kfd does not exist: no AMD GPU, or the amdgpu kernel driver is not loaded";
+  if (access("/dev/kfd", R_OK | W_OK) != 0)
+    return "/dev/kfd cannot be opened for reading and writing: the user must be in its group "
+           "(usually 'render')";
+  return "";
+#else
+  int driver = 0;
+  (void)cudaDriverGetVersion(&driver);
+  return driver == 0 ? "no CUDA driver is installed" : "";
+#endif
+}
 
 // ---------------------------------------------------------------- device side
 #if defined(__CUDACC__) || defined(__HIPCC__)

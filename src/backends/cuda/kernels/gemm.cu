@@ -14,6 +14,7 @@ namespace tsr::gpu {
 namespace {
 
 constexpr int kTile = 64, kTileK = 16, kSub = 4, kDim = kTile / kSub;  // 16x16 threads
+static_assert(kTile * kTileK % (kDim * kDim) == 0, "each thread loads the same number of slab elements");
 
 template <class S>
 using gemm_acc_t = std::conditional_t<
@@ -66,8 +67,10 @@ __global__ void __launch_bounds__(kDim * kDim)
       for (int j = 0; j < kSub; ++j) acc[i][j] = Acc(0);
     for (int64_t k0 = 0; k0 < g.k; k0 += kTileK) {
       // 256 threads load the 64x16 slab of A and the 16x64 slab of B.
+      // (A constant trip count, so that every compiler unrolls it.)
 #pragma unroll
-      for (int e = tid; e < kTile * kTileK; e += kDim * kDim) {
+      for (int step = 0; step < kTile * kTileK / (kDim * kDim); ++step) {
+        const int e = tid + step * kDim * kDim;
         const int r = e / kTileK, kk = e % kTileK;  // A: row r, column kk
         const int64_t gr = row0 + r, gk = k0 + kk;
         as[kk][r] = (gr < g.m && gk < g.k) ? to_acc<S>(ab[gr * g.sa_m + gk * g.sa_k]) : Acc(0);

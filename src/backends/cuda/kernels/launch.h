@@ -47,6 +47,11 @@ Status launch_norm(const OpCall& call, const LaunchEnv& env);         // LayerNo
 Status launch_gemm_generic(const OpCall& call, const LaunchEnv& env);
 // out[m, n] = act(out[m, n] + bias[n]) in place on a contiguous [M, N]
 // (bias may be null): the part of linear that no GEMM epilogue fused.
+// Runs a one-thread kernel on the current device and returns the warp
+// size its code was compiled for (64 on CDNA, 32 on RDNA and NVIDIA): the
+// value host-side launch arithmetic must use. Fails when the plugin holds
+// no code for the device's architecture. Synchronizes (context creation).
+Status probe_kernel_warp_size(int* out);
 Status launch_bias_activation(const TensorDesc& out, const TensorDesc* bias, int activation,
                               const char* op, const LaunchEnv& env);
 

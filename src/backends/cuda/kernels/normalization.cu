@@ -166,7 +166,7 @@ __global__ void __launch_bounds__(kThreads)
 // Hopper SM), not on register pressure: the reductions of one row overlap
 // the loads of others. Global memory is read once and written once.
 constexpr int kSmemThreads = 256;
-constexpr size_t kSmemRowBytes = size_t(64) << 10;  // larger rows are streamed
+constexpr size_t kSmemRowBytes = TSR_GPU_ROW_SMEM_BYTES;  // larger rows are streamed (vendor.h)
 
 template <class S, bool kNorm>
 __global__ void __launch_bounds__(kSmemThreads)
@@ -244,9 +244,11 @@ __global__ void __launch_bounds__(kSmemThreads)
   }
 }
 
-// Lets rows_smem use up to kSmemRowBytes of dynamic shared memory (once).
+// Lets rows_smem use up to kSmemRowBytes of dynamic shared memory (once;
+// nothing to do where the vendor needs no opt-in).
 template <class S, bool kNorm>
 Status allow_row_smem() {
+  if (!TSR_GPU_SMEM_OPT_IN) return Status::Ok();
   static const gpuError_t err = gpuFuncSetAttribute(reinterpret_cast<const void*>(&rows_smem<S, kNorm>),
                                                     gpuFuncAttributeMaxDynamicSharedMemorySize,
                                                     int(kSmemRowBytes));
