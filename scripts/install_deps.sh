@@ -7,7 +7,7 @@ set -euo pipefail
 need=(cmake ninja-build g++ pkg-config libopenblas-dev libgtest-dev)
 if [[ "${1:-}" == "--all" ]]; then
   need+=(ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo
-         mono-mcs mono-runtime python3-venv)
+         mono-mcs mono-runtime python3-venv hipcc libamdhip64-dev)
 fi
 
 missing=()
