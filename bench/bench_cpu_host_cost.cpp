@@ -70,6 +70,19 @@ int main() {
       },
       iters, 7);
   CHECK(st);
+  // The caching allocator's round trip through the C ABI (handle, tensor
+  // object, pooled block), the same loop bench_cuda_ops times on a GPU.
+  const int64_t mib = int64_t(1) << 20;
+  double pool_ns = median_ns_per_iter(
+      [&](int n) {
+        for (int i = 0; i < n; ++i) {
+          tsr_tensor r = nullptr;
+          st = static_cast<tsr_status>(st | tsr_tensor_empty(ctx, &mib, 1, TSR_UINT8, &r));
+          tsr_tensor_release(r);
+        }
+      },
+      iters, 7);
+  CHECK(st);
   std::vector<float> ha(16, 1.5f), hb(16, 2.5f), hc(16);
   double direct_ns = median_ns_per_iter(
       [&](int n) {
@@ -107,6 +120,7 @@ int main() {
   std::printf("| tiny add (16 x f32) through the C ABI, preallocated out | %.0f ns/op |\n", api_ns);
   std::printf("| tiny add through the C ABI, new output each call | %.0f ns/op |\n", alloc_ns);
   std::printf("| same add, plain C++ function called directly | %.1f ns/op |\n", direct_ns);
+  std::printf("| tsr_tensor_empty + release, 1 MiB (pooled) | %.0f ns/op |\n", pool_ns);
   std::printf("| large add (64 Mi f32) | %.2f GB/s |\n", add_gbs);
   std::printf("| memcpy (256 MiB) | %.2f GB/s |\n", memcpy_gbs);
   std::printf("| add / memcpy bandwidth | %.2f |\n", add_gbs / memcpy_gbs);

@@ -74,10 +74,6 @@ tsr_dtype from_dl_dtype(dl::DLDataType t) {
        unsigned(t.code), unsigned(t.bits));
 }
 
-// Memory addressed by pointers (CPU, CUDA, HIP), as opposed to OpenCL's
-// cl_mem handles, which carry the offset in byte_offset instead.
-bool pointer_memory(const DeviceInfo& info) { return info.kind != TSR_DEVICE_OPENCL; }
-
 dl::DLDevice dl_device_of(const DeviceInfo& info) {
   return {info.dlpack_device_type, info.kind == TSR_DEVICE_CPU ? 0 : info.index};
 }

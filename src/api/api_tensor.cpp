@@ -310,7 +310,7 @@ TSR_API tsr_status tsr_tensor_data_pointer(tsr_tensor tensor, void** out_pointer
   TSR_API_BEGIN
   require(out_pointer, "out_pointer");
   Tensor& t = t_arg(tensor);
-  if (!t.context().device().info.host_addressable) {
+  if (!pointer_memory(t.context().device().info)) {
     // An OpenCL buffer (cl_mem) has no address: the handle itself is handed
     // out, which only means element 0 when the tensor starts at the buffer.
     TSR_CHECK(t.offset() == 0, TSR_ERROR_UNSUPPORTED,

@@ -84,6 +84,11 @@ struct DeviceInfo {
   bool host_addressable = true;    // tensors' data pointers are usable by the host
 };
 
+// Memory addressed by pointers (CPU, CUDA, HIP), where a view's address is
+// base + offset, as opposed to OpenCL's cl_mem handles, which have no
+// address to add an offset to.
+inline bool pointer_memory(const DeviceInfo& info) { return info.kind != TSR_DEVICE_OPENCL; }
+
 struct ContextConfig {
   uint32_t flags = 0;                 // TSR_CONTEXT_*
   uint32_t default_stream_flags = 0;  // TSR_STREAM_*

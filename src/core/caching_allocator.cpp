@@ -9,7 +9,8 @@ CachingAllocator::CachingAllocator(DeviceMemory* memory, int64_t quota)
 
 CachingAllocator::~CachingAllocator() {
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto& entry : cache_) release_cached(entry.second);
+  for (auto& entry : cache_)
+    for (Cached& c : entry.second) release_cached(c);
   cache_.clear();
 }
 
@@ -39,24 +40,32 @@ void* CachingAllocator::allocate(size_t bytes, const void* stream_key, size_t* o
   const size_t size = round_size(bytes);
   std::lock_guard<std::mutex> lock(mu_);
   stats_.requests++;
-  auto range = cache_.equal_range(size);
-  auto pick = cache_.end();
-  for (auto it = range.first; it != range.second; ++it) {
-    const bool same = it->second.stream_key == stream_key;
-    if (!same && !cross_stream_reuse_) continue;
-    // Other streams that used the block must be done with it, also on S:
-    // S's own order says nothing about their work.
-    if (!fences_done(it->second)) continue;
-    pick = it;
-    if (same) break;
-  }
   void* ptr = nullptr;
-  if (pick != cache_.end()) {
-    ptr = pick->second.ptr;
-    for (void* f : pick->second.fences) memory_->destroy_fence(f);
-    cache_.erase(pick);
-    stats_.cache_hits++;
-  } else {
+  auto bucket = cache_.find(size);
+  if (bucket != cache_.end()) {
+    std::vector<Cached>& blocks = bucket->second;
+    // Newest first (likeliest still in the CPU's or GPU's caches); a block
+    // of the same stream wins, it needs nothing beyond the stream's order.
+    size_t pick = blocks.size();
+    for (size_t i = blocks.size(); i-- > 0;) {
+      Cached& c = blocks[i];
+      const bool same = c.stream_key == stream_key;
+      if (!same && !cross_stream_reuse_) continue;
+      // Other streams that used the block must be done with it, also on S:
+      // S's own order says nothing about their work.
+      if (!fences_done(c)) continue;
+      pick = i;
+      if (same) break;
+    }
+    if (pick != blocks.size()) {
+      ptr = blocks[pick].ptr;
+      for (void* f : blocks[pick].fences) memory_->destroy_fence(f);
+      blocks[pick] = std::move(blocks.back());
+      blocks.pop_back();
+      stats_.cache_hits++;
+    }
+  }
+  if (!ptr) {
     if (quota_ > 0 && stats_.bytes_reserved + int64_t(size) > quota_) {
       trim_locked();
       if (stats_.bytes_reserved + int64_t(size) > quota_)
@@ -90,19 +99,22 @@ void CachingAllocator::free(void* ptr, size_t size, const void* stream_key,
                             std::vector<void*> fences) {
   std::lock_guard<std::mutex> lock(mu_);
   stats_.bytes_in_use -= int64_t(size);
-  cache_.emplace(size, Cached{ptr, stream_key, std::move(fences)});
+  cache_[size].push_back(Cached{ptr, stream_key, std::move(fences)});
 }
 
 void CachingAllocator::trim_locked() {
-  for (auto it = cache_.begin(); it != cache_.end();) {
-    if (fences_done(it->second)) {
-      stats_.bytes_reserved -= int64_t(it->first);
-      stats_.device_frees++;
-      release_cached(it->second);
-      it = cache_.erase(it);
-    } else {
-      ++it;
+  for (auto& [size, blocks] : cache_) {
+    size_t kept = 0;
+    for (Cached& c : blocks) {
+      if (fences_done(c)) {
+        stats_.bytes_reserved -= int64_t(size);
+        stats_.device_frees++;
+        release_cached(c);
+      } else {
+        blocks[kept++] = std::move(c);
+      }
     }
+    blocks.resize(kept);
   }
 }
 
