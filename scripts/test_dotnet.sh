@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the C# bindings, their tests, the MLP example and the tiny-op bench
-# with Mono's C# compiler, then runs the tests with mono. Prints
-# "N passed, N failed" and exits non-zero when a test fails or the generated
-# P/Invoke layer is stale. Needs libtessera built (build/lib, or TESSERA_LIB_DIR)
+# with Mono's C# compiler, then runs the tests with mono, and the C# MLP
+# example beside the C one (scripts/check_example_checksum.sh). Prints
+# "N passed, N failed" and exits non-zero when a test fails, the example's
+# checksum differs from the C example's, or the generated P/Invoke layer is
+# stale. Needs libtessera built (build/lib, or TESSERA_LIB_DIR)
 # and mono-mcs + mono-runtime. Extra arguments filter tests by name.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -30,4 +32,7 @@ mcs "${mcs_flags[@]}" -r:"$out/Tessera.dll" -out:"$out/MlpInference.exe" "$root/
 mcs "${mcs_flags[@]}" -r:"$out/Tessera.dll" -out:"$out/BenchTinyOp.exe" "$root/bench/dotnet/BenchTinyOp.cs"
 
 export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-exec mono --debug "$out/Tessera.Tests.exe" "$@"
+status=0
+mono --debug "$out/Tessera.Tests.exe" "$@" || status=$?
+"$root/scripts/check_example_checksum.sh" "C#" mono "$out/MlpInference.exe" || status=1
+exit "$status"
