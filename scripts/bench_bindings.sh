@@ -7,8 +7,10 @@
 # so that changing load on a shared machine hits all of them alike. Each
 # program reports wall time and process CPU time per call; the CPU time leaves
 # out the time spent waiting for a core, which dominates the noise on a
-# loaded machine. Reported: the median over all runs per binding, its ratio to
-# C's median, and the spread (min, max) of the per-round ratios.
+# loaded machine. Reported: the median over all runs per binding and its ratio
+# to C's median (CPU and wall), the minimum CPU time (the least disturbed run)
+# and its ratio to C's minimum, and the spread (min, max) of the per-round
+# CPU ratios.
 # Usage: scripts/bench_bindings.sh [rounds] [iterations per run] [runs per round]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -69,14 +71,14 @@ notes = {
     "csharp-alloc": "C#: a.Binary(Add, b).Dispose(); Mono default suspend",
     "csharp-alloc-preemptive": "C#: the same; MONO_THREADS_SUSPEND=preemptive",
 }
-print(f"{rounds} rounds x {runs} runs x {iterations} calls; ns per call, medians over all runs;")
+print(f"{rounds} rounds x {runs} runs x {iterations} calls; ns per call; CPU and wall: medians over all runs;")
 print("'round x C': min..max over rounds of (median CPU ns in the round / C's in the same round)")
 groups = [("c", ["c", "rust", "rust-sys", "csharp", "csharp-raw", "csharp-preemptive", "csharp-raw-preemptive"]),
           ("c-alloc", ["c-alloc", "rust-alloc", "csharp-alloc", "csharp-alloc-preemptive"])]
 for base, labels in groups:
     cw, cc = statistics.median(wall[base]), statistics.median(cpu[base])
     print()
-    print(f"{'binding':<25}{'CPU':>7}{'x C':>6}{'wall':>8}{'x C':>6}  {'round x C':<11}  what")
+    print(f"{'binding':<25}{'CPU':>7}{'x C':>6}{'wall':>8}{'x C':>6}{'min CPU':>9}{'x C':>6}  {'round x C':<11}  what")
     for label in labels:
         if label not in cpu:
             continue
@@ -84,5 +86,6 @@ for base, labels in groups:
         ratios = [statistics.median(by_round[(label, r)]) / statistics.median(by_round[(base, r)])
                   for r in range(rounds) if (label, r) in by_round and (base, r) in by_round]
         spread = f"{min(ratios):.2f}..{max(ratios):.2f}"
-        print(f"{label:<25}{mc:>7.1f}{mc / cc:>6.2f}{mw:>8.1f}{mw / cw:>6.2f}  {spread:<11}  {notes[label]}")
+        lo, clo = min(cpu[label]), min(cpu[base])
+        print(f"{label:<25}{mc:>7.1f}{mc / cc:>6.2f}{mw:>8.1f}{mw / cw:>6.2f}{lo:>9.1f}{lo / clo:>6.2f}  {spread:<11}  {notes[label]}")
 PY
