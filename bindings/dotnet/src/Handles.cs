@@ -15,8 +15,8 @@ namespace Tessera
     /// it in the middle of a call: the release then waits for the last call
     /// in flight to end. This is what SafeHandle.DangerousAddRef/
     /// DangerousRelease (or SafeHandle parameters) would do; a plain counter
-    /// does it for two interlocked operations per handle, about 40% of
-    /// AddRef/Release's cost on Mono (docs/dotnet.md).
+    /// does it for two interlocked operations per handle, a fraction of
+    /// AddRef/Release's cost on Mono (docs/BENCHMARKS.md, "Bindings").
     /// </summary>
     internal abstract class TesseraHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
