@@ -1,5 +1,8 @@
 /* Host cost of a tiny op through the C ABI: a 16-element float32 add into a
- * preallocated output on the CPU, repeated; prints ns per call for each run.
+ * preallocated output on the CPU, repeated; prints one line per run:
+ * "c <wall ns per call> <process CPU ns per call>", then the same for an add
+ * that allocates its result and releases it ("c-alloc"). The CPU time leaves out
+ * the time the process waits for a core on a loaded machine.
  * The C# and Rust versions (bench/dotnet, bench/rust) do exactly the same,
  * so scripts/bench_bindings.sh can put the three side by side.
  * Usage: bench_tiny_op [iterations per run] [runs] */
@@ -19,9 +22,9 @@
     }                                                                                \
   } while (0)
 
-static double now_ns(void) {
+static double now_ns(clockid_t clock) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(clock, &ts);
   return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
@@ -40,10 +43,25 @@ int main(int argc, char** argv) {
   for (long i = 0; i < iterations / 10; ++i) CHECK(tsr_binary(TSR_ADD, a, b, NULL, &out)); /* warm up */
   for (int r = 0; r < runs; ++r) {
     CHECK(tsr_context_synchronize(ctx));
-    double t0 = now_ns();
+    double wall0 = now_ns(CLOCK_MONOTONIC), cpu0 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
     for (long i = 0; i < iterations; ++i) CHECK(tsr_binary(TSR_ADD, a, b, NULL, &out));
     CHECK(tsr_context_synchronize(ctx));
-    printf("c %.1f\n", (now_ns() - t0) / (double)iterations);
+    double wall = now_ns(CLOCK_MONOTONIC) - wall0, cpu = now_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+    printf("c %.1f %.1f\n", wall / (double)iterations, cpu / (double)iterations);
+
+    /* The same add with a new result each time, released at once (what
+     * `a + b` costs in the bindings, result object included). */
+    wall0 = now_ns(CLOCK_MONOTONIC);
+    cpu0 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+    for (long i = 0; i < iterations; ++i) {
+      tsr_tensor c = NULL;
+      CHECK(tsr_binary(TSR_ADD, a, b, NULL, &c));
+      tsr_tensor_release(c);
+    }
+    CHECK(tsr_context_synchronize(ctx));
+    wall = now_ns(CLOCK_MONOTONIC) - wall0;
+    cpu = now_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+    printf("c-alloc %.1f %.1f\n", wall / (double)iterations, cpu / (double)iterations);
   }
   tsr_tensor_release(a);
   tsr_tensor_release(b);

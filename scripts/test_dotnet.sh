@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the C# bindings, their tests, the MLP example and the tiny-op bench
-# with Mono's C# compiler, then runs the tests with mono. Prints
-# "N passed, N failed" and exits non-zero when a test fails or the generated
-# P/Invoke layer is stale. Needs libtessera built (build/lib, or TESSERA_LIB_DIR)
+# with Mono's C# compiler, then runs the tests with mono, the C# MLP example
+# beside the C one (scripts/check_example_checksum.sh) and the example of
+# docs/dotnet.md. Prints
+# "N passed, N failed" and exits non-zero when a test fails, the example's
+# checksum differs from the C example's, or the generated P/Invoke layer is
+# stale. Needs libtessera built (build/lib, or TESSERA_LIB_DIR)
 # and mono-mcs + mono-runtime. Extra arguments filter tests by name.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -28,6 +31,19 @@ mcs "${mcs_flags[@]}" -target:library -out:"$out/Tessera.dll" "$root"/bindings/d
 mcs "${mcs_flags[@]}" -r:"$out/Tessera.dll" -out:"$out/Tessera.Tests.exe" "$root"/bindings/dotnet/tests/*.cs
 mcs "${mcs_flags[@]}" -r:"$out/Tessera.dll" -out:"$out/MlpInference.exe" "$root/examples/dotnet/MlpInference.cs"
 mcs "${mcs_flags[@]}" -r:"$out/Tessera.dll" -out:"$out/BenchTinyOp.exe" "$root/bench/dotnet/BenchTinyOp.cs"
+# The example in docs/dotnet.md (its first csharp block) must compile and run as written.
+awk '/^```csharp$/ { inside = 1; next } inside && /^```$/ { exit } inside' "$root/docs/dotnet.md" >"$out/DocExample.cs"
+mcs "${mcs_flags[@]}" -r:"$out/Tessera.dll" -out:"$out/DocExample.exe" "$out/DocExample.cs"
 
 export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-exec mono --debug "$out/Tessera.Tests.exe" "$@"
+status=0
+mono --debug "$out/Tessera.Tests.exe" "$@" || status=$?
+"$root/scripts/check_example_checksum.sh" "C#" mono "$out/MlpInference.exe" || status=1
+if doc_output="$(mono "$out/DocExample.exe" 2>&1)"; then
+  echo "docs/dotnet.md example: ran, printed $doc_output"
+else
+  printf '%s\n' "$doc_output"
+  echo "docs/dotnet.md example: FAILED" >&2
+  status=1
+fi
+exit "$status"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the Rust bindings' tests (cargo test --offline: no crates.io needed)
-# and builds the Rust MLP example and tiny-op bench. Exits non-zero when a
-# test fails or the generated layer is stale. Needs libtessera built
+# Runs the Rust bindings' tests (cargo test --offline: no crates.io needed),
+# builds the Rust MLP example and tiny-op bench, and runs the example beside
+# the C one (scripts/check_example_checksum.sh). Exits non-zero when a test
+# fails, the example's checksum differs from the C example's, or the
+# generated layer is stale. Needs libtessera built
 # (build/lib, or TESSERA_LIB_DIR). Ops whose kernels the loaded library lacks
 # are listed as NOT CHECKED (set TESSERA_REQUIRE_ALL_OPS=1 to fail instead).
 set -euo pipefail
@@ -22,12 +24,18 @@ status=0
 # --nocapture lets the NOT CHECKED notes of the tests through.
 (cd "$root/bindings/rust" && cargo test --offline -- --nocapture) 2>&1 | tee "$log" || status=$?
 if [ "$status" -eq 0 ]; then
-  (cd "$root/examples/rust" && cargo build --offline -q) || status=$?
-  (cd "$root/bench/rust" && cargo build --offline -q) || status=$?
+  (cd "$root/examples/rust" && cargo build --offline --release -q) || status=$?
+  (cd "$root/bench/rust" && cargo build --offline --release -q) || status=$?
+fi
+if [ "$status" -eq 0 ]; then
+  "$root/scripts/check_example_checksum.sh" Rust "$root/examples/rust/target/release/mlp-inference" || status=1
 fi
 unchecked="$(grep -c '^NOT CHECKED' "$log" || true)"
 if [ "$unchecked" -gt 0 ]; then
   echo "test_rust: $unchecked op checks skipped because the library lacks their kernels:"
   grep '^NOT CHECKED' "$log" | sed 's/^/  /'
 fi
+# One total over the test binaries and doc-tests (cargo prints one line each).
+total() { grep -Eo "[0-9]+ $1;" "$log" | awk '{ n += $1 } END { print n + 0 }'; }
+echo "$(total passed) passed, $(total failed) failed (cargo test)"
 exit "$status"

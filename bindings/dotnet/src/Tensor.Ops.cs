@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using static Tessera.TesseraHandle;
 
 namespace Tessera
 {
@@ -6,9 +8,19 @@ namespace Tessera
     // default stream). With output == null the op allocates a new tensor;
     // otherwise it writes into output (whose shape and dtype must be the
     // result's) and returns that same object.
+    //
+    // The ops hold their handles with EnterAll/ExitAll and one try/finally
+    // rather than one `using (new Lease(...))` per handle: on Mono the nested
+    // finally blocks cost about 25 ns per op, a tenth of a tiny op's whole
+    // cost (docs/BENCHMARKS.md, "Bindings: C# and Rust").
     public sealed unsafe partial class Tensor
     {
-        private static Tensor Result(Tensor output, IntPtr raw) => output ?? new Tensor(raw);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Tensor Result(Status status, Tensor output, IntPtr raw)
+        {
+            Error.Check(status);
+            return output ?? new Tensor(raw);
+        }
 
         private static TesseraHandle HandleOf(Tensor t) => t?.Handle;
 
@@ -22,14 +34,16 @@ namespace Tessera
         /// <summary>op(this). Math functions of integer inputs give float32.</summary>
         public Tensor Unary(UnaryOp op, Tensor output = null, Stream stream = null)
         {
-            using (var x = new Lease(Handle))
-            using (var o = new Lease(HandleOf(output)))
-            using (var s = new Lease(Stream.HandleOf(stream)))
+            TesseraHandle x = Handle, o = HandleOf(output), s = Stream.HandleOf(stream);
+            EnterAll(x, o, s);
+            IntPtr raw = RawOf(o);
+            Status status;
+            try
             {
-                IntPtr raw = o.Value;
-                Error.Check(Native.tsr_unary(op, x.Value, s.Value, &raw));
-                return Result(output, raw);
+                status = Native.tsr_unary(op, RawOf(x), RawOf(s), &raw);
             }
+            finally { ExitAll(x, o, s); }
+            return Result(status, output, raw);
         }
 
         public Tensor Abs() => Unary(UnaryOp.Abs);
@@ -55,15 +69,16 @@ namespace Tessera
         public Tensor Binary(BinaryOp op, Tensor other, Tensor output = null, Stream stream = null)
         {
             NotNull(other, nameof(other));
-            using (var a = new Lease(Handle))
-            using (var b = new Lease(other.Handle))
-            using (var o = new Lease(HandleOf(output)))
-            using (var s = new Lease(Stream.HandleOf(stream)))
+            TesseraHandle a = Handle, b = other.Handle, o = HandleOf(output), s = Stream.HandleOf(stream);
+            EnterAll(a, b, o, s);
+            IntPtr raw = RawOf(o);
+            Status status;
+            try
             {
-                IntPtr raw = o.Value;
-                Error.Check(Native.tsr_binary(op, a.Value, b.Value, s.Value, &raw));
-                return Result(output, raw);
+                status = Native.tsr_binary(op, RawOf(a), RawOf(b), RawOf(s), &raw);
             }
+            finally { ExitAll(a, b, o, s); }
+            return Result(status, output, raw);
         }
 
         /// <summary>op(this, scalar), or op(scalar, this) when scalarFirst. The scalar
@@ -71,14 +86,16 @@ namespace Tessera
         public Tensor BinaryScalar(BinaryOp op, double scalar, bool scalarFirst = false, Tensor output = null,
                                    Stream stream = null)
         {
-            using (var a = new Lease(Handle))
-            using (var o = new Lease(HandleOf(output)))
-            using (var s = new Lease(Stream.HandleOf(stream)))
+            TesseraHandle a = Handle, o = HandleOf(output), s = Stream.HandleOf(stream);
+            EnterAll(a, o, s);
+            IntPtr raw = RawOf(o);
+            Status status;
+            try
             {
-                IntPtr raw = o.Value;
-                Error.Check(Native.tsr_binary_scalar(op, a.Value, scalar, scalarFirst ? 1 : 0, s.Value, &raw));
-                return Result(output, raw);
+                status = Native.tsr_binary_scalar(op, RawOf(a), scalar, scalarFirst ? 1 : 0, RawOf(s), &raw);
             }
+            finally { ExitAll(a, o, s); }
+            return Result(status, output, raw);
         }
 
         public Tensor Add(Tensor other) => Binary(BinaryOp.Add, other);
@@ -118,29 +135,31 @@ namespace Tessera
             NotNull(condition, nameof(condition));
             NotNull(a, nameof(a));
             NotNull(b, nameof(b));
-            using (var c = new Lease(condition.Handle))
-            using (var x = new Lease(a.Handle))
-            using (var y = new Lease(b.Handle))
-            using (var o = new Lease(HandleOf(output)))
-            using (var s = new Lease(Stream.HandleOf(stream)))
+            TesseraHandle c = condition.Handle, x = a.Handle, y = b.Handle, o = HandleOf(output), s = Stream.HandleOf(stream);
+            EnterAll(c, x, y, o, s);
+            IntPtr raw = RawOf(o);
+            Status status;
+            try
             {
-                IntPtr raw = o.Value;
-                Error.Check(Native.tsr_where(c.Value, x.Value, y.Value, s.Value, &raw));
-                return Result(output, raw);
+                status = Native.tsr_where(RawOf(c), RawOf(x), RawOf(y), RawOf(s), &raw);
             }
+            finally { ExitAll(c, x, y, o, s); }
+            return Result(status, output, raw);
         }
 
         /// <summary>Converted to dtype (C casts; float to int truncates).</summary>
         public Tensor AsType(DType dtype, Tensor output = null, Stream stream = null)
         {
-            using (var x = new Lease(Handle))
-            using (var o = new Lease(HandleOf(output)))
-            using (var s = new Lease(Stream.HandleOf(stream)))
+            TesseraHandle x = Handle, o = HandleOf(output), s = Stream.HandleOf(stream);
+            EnterAll(x, o, s);
+            IntPtr raw = RawOf(o);
+            Status status;
+            try
             {
-                IntPtr raw = o.Value;
-                Error.Check(Native.tsr_astype(x.Value, dtype, s.Value, &raw));
-                return Result(output, raw);
+                status = Native.tsr_astype(RawOf(x), dtype, RawOf(s), &raw);
             }
+            finally { ExitAll(x, o, s); }
+            return Result(status, output, raw);
         }
 
         // ---- reductions -------------------------------------------------------
@@ -150,16 +169,18 @@ namespace Tessera
         public Tensor Reduce(ReduceOp op, int[] axes = null, bool keepDims = false, double correction = 0,
                              Tensor output = null, Stream stream = null)
         {
-            using (var x = new Lease(Handle))
-            using (var o = new Lease(HandleOf(output)))
-            using (var s = new Lease(Stream.HandleOf(stream)))
-            fixed (int* a = axes)
+            TesseraHandle x = Handle, o = HandleOf(output), s = Stream.HandleOf(stream);
+            EnterAll(x, o, s);
+            IntPtr raw = RawOf(o);
+            Status status;
+            try
             {
-                IntPtr raw = o.Value;
-                Error.Check(Native.tsr_reduce(op, x.Value, a, axes == null ? -1 : axes.Length, keepDims ? 1 : 0,
-                                              correction, s.Value, &raw));
-                return Result(output, raw);
+                fixed (int* a = axes)
+                    status = Native.tsr_reduce(op, RawOf(x), a, axes == null ? -1 : axes.Length, keepDims ? 1 : 0,
+                                                  correction, RawOf(s), &raw);
             }
+            finally { ExitAll(x, o, s); }
+            return Result(status, output, raw);
         }
 
         public Tensor Sum(int[] axes = null, bool keepDims = false) => Reduce(ReduceOp.Sum, axes, keepDims);
@@ -185,16 +206,17 @@ namespace Tessera
                              Tensor output = null, Stream stream = null)
         {
             NotNull(other, nameof(other));
-            using (var a = new Lease(Handle))
-            using (var b = new Lease(other.Handle))
-            using (var o = new Lease(HandleOf(output)))
-            using (var s = new Lease(Stream.HandleOf(stream)))
+            TesseraHandle a = Handle, b = other.Handle, o = HandleOf(output), s = Stream.HandleOf(stream);
+            EnterAll(a, b, o, s);
+            IntPtr raw = RawOf(o);
+            Status status;
+            try
             {
-                IntPtr raw = o.Value;
-                Error.Check(Native.tsr_matmul(a.Value, b.Value, transA ? 1 : 0, transB ? 1 : 0, alpha, beta,
-                                              s.Value, &raw));
-                return Result(output, raw);
+                status = Native.tsr_matmul(RawOf(a), RawOf(b), transA ? 1 : 0, transB ? 1 : 0, alpha, beta,
+                                              RawOf(s), &raw);
             }
+            finally { ExitAll(a, b, o, s); }
+            return Result(status, output, raw);
         }
 
         /// <summary>activation(this @ weight^T + bias); this [..., in], weight [out, in],
@@ -203,72 +225,77 @@ namespace Tessera
                              Tensor output = null, Stream stream = null)
         {
             NotNull(weight, nameof(weight));
-            using (var x = new Lease(Handle))
-            using (var w = new Lease(weight.Handle))
-            using (var b = new Lease(HandleOf(bias)))
-            using (var o = new Lease(HandleOf(output)))
-            using (var s = new Lease(Stream.HandleOf(stream)))
+            TesseraHandle x = Handle, w = weight.Handle, b = HandleOf(bias), o = HandleOf(output), s = Stream.HandleOf(stream);
+            EnterAll(x, w, b, o, s);
+            IntPtr raw = RawOf(o);
+            Status status;
+            try
             {
-                IntPtr raw = o.Value;
-                Error.Check(Native.tsr_linear(x.Value, w.Value, b.Value, activation, s.Value, &raw));
-                return Result(output, raw);
+                status = Native.tsr_linear(RawOf(x), RawOf(w), RawOf(b), activation, RawOf(s), &raw);
             }
+            finally { ExitAll(x, w, b, o, s); }
+            return Result(status, output, raw);
         }
 
         /// <summary>Softmax over the last axis.</summary>
         public Tensor Softmax(Tensor output = null, Stream stream = null)
         {
-            using (var x = new Lease(Handle))
-            using (var o = new Lease(HandleOf(output)))
-            using (var s = new Lease(Stream.HandleOf(stream)))
+            TesseraHandle x = Handle, o = HandleOf(output), s = Stream.HandleOf(stream);
+            EnterAll(x, o, s);
+            IntPtr raw = RawOf(o);
+            Status status;
+            try
             {
-                IntPtr raw = o.Value;
-                Error.Check(Native.tsr_softmax(x.Value, s.Value, &raw));
-                return Result(output, raw);
+                status = Native.tsr_softmax(RawOf(x), RawOf(s), &raw);
             }
+            finally { ExitAll(x, o, s); }
+            return Result(status, output, raw);
         }
 
         /// <summary>Log-softmax over the last axis.</summary>
         public Tensor LogSoftmax(Tensor output = null, Stream stream = null)
         {
-            using (var x = new Lease(Handle))
-            using (var o = new Lease(HandleOf(output)))
-            using (var s = new Lease(Stream.HandleOf(stream)))
+            TesseraHandle x = Handle, o = HandleOf(output), s = Stream.HandleOf(stream);
+            EnterAll(x, o, s);
+            IntPtr raw = RawOf(o);
+            Status status;
+            try
             {
-                IntPtr raw = o.Value;
-                Error.Check(Native.tsr_log_softmax(x.Value, s.Value, &raw));
-                return Result(output, raw);
+                status = Native.tsr_log_softmax(RawOf(x), RawOf(s), &raw);
             }
+            finally { ExitAll(x, o, s); }
+            return Result(status, output, raw);
         }
 
         /// <summary>Layer norm over the last axis; gamma and beta ([last]) may be null.</summary>
         public Tensor LayerNorm(Tensor gamma = null, Tensor beta = null, double eps = 1e-5, Tensor output = null,
                                 Stream stream = null)
         {
-            using (var x = new Lease(Handle))
-            using (var g = new Lease(HandleOf(gamma)))
-            using (var b = new Lease(HandleOf(beta)))
-            using (var o = new Lease(HandleOf(output)))
-            using (var s = new Lease(Stream.HandleOf(stream)))
+            TesseraHandle x = Handle, g = HandleOf(gamma), b = HandleOf(beta), o = HandleOf(output), s = Stream.HandleOf(stream);
+            EnterAll(x, g, b, o, s);
+            IntPtr raw = RawOf(o);
+            Status status;
+            try
             {
-                IntPtr raw = o.Value;
-                Error.Check(Native.tsr_layer_norm(x.Value, g.Value, b.Value, eps, s.Value, &raw));
-                return Result(output, raw);
+                status = Native.tsr_layer_norm(RawOf(x), RawOf(g), RawOf(b), eps, RawOf(s), &raw);
             }
+            finally { ExitAll(x, g, b, o, s); }
+            return Result(status, output, raw);
         }
 
         /// <summary>RMS norm over the last axis; gamma ([last]) may be null.</summary>
         public Tensor RmsNorm(Tensor gamma = null, double eps = 1e-6, Tensor output = null, Stream stream = null)
         {
-            using (var x = new Lease(Handle))
-            using (var g = new Lease(HandleOf(gamma)))
-            using (var o = new Lease(HandleOf(output)))
-            using (var s = new Lease(Stream.HandleOf(stream)))
+            TesseraHandle x = Handle, g = HandleOf(gamma), o = HandleOf(output), s = Stream.HandleOf(stream);
+            EnterAll(x, g, o, s);
+            IntPtr raw = RawOf(o);
+            Status status;
+            try
             {
-                IntPtr raw = o.Value;
-                Error.Check(Native.tsr_rms_norm(x.Value, g.Value, eps, s.Value, &raw));
-                return Result(output, raw);
+                status = Native.tsr_rms_norm(RawOf(x), RawOf(g), eps, RawOf(s), &raw);
             }
+            finally { ExitAll(x, g, o, s); }
+            return Result(status, output, raw);
         }
     }
 }

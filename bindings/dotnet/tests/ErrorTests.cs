@@ -90,6 +90,28 @@ namespace Tessera.Tests
         }
 
         [Test]
+        public static void ADisposedArgumentLeavesTheOtherHandlesUnheld()
+        {
+            using (var ctx = Cpu())
+            {
+                var live = Tensor.Full(ctx, DType.Float32, 2.0, 1024);
+                var dead = Tensor.Zeros(ctx, DType.Float32, 1024);
+                dead.Dispose();
+                live.Binary(BinaryOp.Add, live, live); // in place: 4
+                // live is held three times (condition, operand, output) around the disposed
+                // operand: every hold must be undone, or live's Dispose could never release it.
+                var e = Check.Throws<ObjectDisposedException>(() => Tensor.Where(live, live, dead, live),
+                                                              "Where with a disposed operand");
+                Check.Equal("Tessera.Tensor", e.ObjectName, "ObjectName");
+                Check.Throws<ObjectDisposedException>(() => live.Binary(BinaryOp.Add, dead, live), "disposed second operand");
+                Check.Sequence(new[] { 4f, 4f }, live.ToArray<float>().Take(2).ToArray(), "live still works");
+                live.Dispose();
+                ctx.Synchronize();
+                Check.Equal(0L, ctx.GetStats().BytesInUse, "live was released by its Dispose");
+            }
+        }
+
+        [Test]
         public static void DisposeRacingWithCallsOnAnotherThreadIsSafe()
         {
             using (var ctx = Cpu())

@@ -24,7 +24,10 @@ impl Error {
     }
 
     /// Reads the calling thread's last native message for a failed `code`.
-    /// Must run right after the failing call, on the same thread.
+    /// Must run right after the failing call, on the same thread. Cold and
+    /// out of line: the OK path of every call is a compare and a branch.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn from_last(code: i32) -> Self {
         // SAFETY: tsr_last_error_message never returns null and the text stays
         // valid until this thread's next Tessera call; it is copied at once.

@@ -80,3 +80,9 @@ impl DType {
         DType::from_raw(out).ok_or_else(|| Error::new(Status::Internal, format!("unknown dtype {}", out)))
     }
 }
+
+// The example in docs/rust.md is compiled and run as a doc-test, so the
+// documentation cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../../docs/rust.md")]
+pub struct DocsRustMd;

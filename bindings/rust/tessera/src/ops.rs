@@ -53,10 +53,12 @@ macro_rules! reduce_methods {
 
 impl Tensor {
     /// `op(self)`. Math functions of integer inputs give float32.
+    #[inline]
     pub fn unary(&self, op: UnaryOp) -> Result<Tensor> {
         Tensor::create(|out| unsafe { sys::tsr_unary(op.raw(), self.as_raw(), ptr::null_mut(), out) })
     }
 
+    #[inline]
     pub fn unary_into(&self, op: UnaryOp, out: &Tensor, stream: Option<&Stream>) -> Result<()> {
         out.write(|o| unsafe { sys::tsr_unary(op.raw(), self.as_raw(), raw_stream(stream), o) })
     }
@@ -72,27 +74,32 @@ impl Tensor {
     );
 
     /// `op(self, other)` with broadcasting and type promotion.
+    #[inline]
     pub fn binary(&self, op: BinaryOp, other: &Tensor) -> Result<Tensor> {
         Tensor::create(|out| unsafe {
             sys::tsr_binary(op.raw(), self.as_raw(), other.as_raw(), ptr::null_mut(), out)
         })
     }
 
+    #[inline]
     pub fn binary_into(&self, op: BinaryOp, other: &Tensor, out: &Tensor, stream: Option<&Stream>) -> Result<()> {
         out.write(|o| unsafe { sys::tsr_binary(op.raw(), self.as_raw(), other.as_raw(), raw_stream(stream), o) })
     }
 
     /// `op(self, scalar)`; the scalar takes `self`'s dtype (a non-integral
     /// scalar with an integer tensor gives float32).
+    #[inline]
     pub fn binary_scalar(&self, op: BinaryOp, scalar: f64) -> Result<Tensor> {
         self.scalar_op(op, scalar, false)
     }
 
     /// `op(scalar, self)`.
+    #[inline]
     pub fn scalar_binary(&self, op: BinaryOp, scalar: f64) -> Result<Tensor> {
         self.scalar_op(op, scalar, true)
     }
 
+    #[inline]
     fn scalar_op(&self, op: BinaryOp, scalar: f64, scalar_first: bool) -> Result<Tensor> {
         Tensor::create(|out| unsafe {
             sys::tsr_binary_scalar(op.raw(), self.as_raw(), scalar, scalar_first as i32, ptr::null_mut(), out)

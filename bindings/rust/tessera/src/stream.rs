@@ -95,6 +95,7 @@ impl std::fmt::Debug for Stream {
     }
 }
 
+#[inline]
 pub(crate) fn raw_stream(stream: Option<&Stream>) -> sys::tsr_stream {
     stream.map_or(ptr::null_mut(), Stream::as_raw)
 }

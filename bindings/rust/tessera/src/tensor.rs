@@ -33,6 +33,7 @@ pub(crate) fn c_shape(shape: &[i64]) -> Result<(*const i64, i32)> {
 
 impl Tensor {
     /// Runs a C call that allocates its result into `*out`.
+    #[inline]
     pub(crate) fn create(call: impl FnOnce(*mut sys::tsr_tensor) -> sys::tsr_status) -> Result<Tensor> {
         let mut raw: sys::tsr_tensor = ptr::null_mut();
         check(call(&mut raw))?;
@@ -40,6 +41,7 @@ impl Tensor {
     }
 
     /// Runs a C call that writes into this existing tensor (the in/out protocol).
+    #[inline]
     pub(crate) fn write(&self, call: impl FnOnce(*mut sys::tsr_tensor) -> sys::tsr_status) -> Result<()> {
         let mut raw = self.raw;
         check(call(&mut raw))
