@@ -17,7 +17,7 @@ from typing import Any, Optional, Union
 
 from . import _native as N
 from ._errors import check
-from ._loader import lib
+from ._loader import lib, raw_function
 
 _KIND_NAMES = {N.TSR_DEVICE_CPU: "cpu", N.TSR_DEVICE_CUDA: "cuda", N.TSR_DEVICE_HIP: "hip",
                N.TSR_DEVICE_OPENCL: "opencl"}
@@ -168,6 +168,24 @@ class _Handle:
             pass
 
 
+def _elementwise_calls(hold_gil: bool) -> tuple:
+    return tuple(raw_function(name, ctypes.c_int, hold_gil=hold_gil)
+                 for name in ("tsr_unary", "tsr_binary", "tsr_binary_scalar"))
+
+
+# The operators' entry points, without argtypes (callers pass C-typed arguments), by
+# "is the context on the CPU". On other devices these calls only queue work, so they
+# keep the GIL: releasing and re-taking it is ~7% of a tiny op from Python. Nothing in
+# them waits for another thread (the operands keep their context alive, so no context
+# or stream is destroyed inside, and the library runs a producer's DLPack deleter,
+# which may need the GIL, only where the last reference drops: here, on this thread).
+# On the CPU an op may run inline on the calling thread for as long as the tensor
+# needs, so there the GIL is released as for every other call. tsr_tensor_release
+# always releases it: it can destroy a closed context, whose streams wait for their
+# workers, and a worker may be inside a deleter that needs the GIL.
+_ELEMENTWISE_CALLS = {True: _elementwise_calls(False), False: _elementwise_calls(True)}
+
+
 class Context(_Handle):
     """A context on one device: memory, streams and statistics.
 
@@ -177,7 +195,9 @@ class Context(_Handle):
     ``non_blocking_default_stream``.
     """
 
-    __slots__ = ("device", "_default_stream")
+    # _unary, _binary, _binary_scalar: the element-wise entry points the operators call
+    # for tensors of this context (see _ELEMENTWISE_CALLS).
+    __slots__ = ("device", "_default_stream", "_unary", "_binary", "_binary_scalar")
     _release_fn = staticmethod(lib.tsr_context_release)
     _what = "context"
 
@@ -207,6 +227,7 @@ class Context(_Handle):
         self._h = h.value
         self.device: Device = _find_device(kind, index) or Device(self._device_handle())
         self._default_stream: Optional[Stream] = None
+        self._unary, self._binary, self._binary_scalar = _ELEMENTWISE_CALLS[kind == "cpu"]
 
     def _device_handle(self) -> int:
         d = N.tsr_device()

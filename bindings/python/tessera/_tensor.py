@@ -20,7 +20,7 @@ from . import _dtypes as D
 from . import _native as N
 from ._devices import Context, Device, Stream, context_for
 from ._errors import InvalidHandleError, make_error
-from ._loader import lib, library_path
+from ._loader import lib, raw_function
 
 _byref = ctypes.byref
 _Out = N.tsr_tensor
@@ -28,20 +28,9 @@ _new = object.__new__
 _c_double = ctypes.c_double
 
 
-def _fast(name: str) -> Any:
-    """`name` declared with a restype only. ctypes' per-argument argtypes conversion costs
-    about as much as the library's whole work on a tiny tensor, so the hot paths call these
-    with arguments that are already C-typed: handles as tsr_tensor objects, byref outputs,
-    small ints (C int), floats (double) and None (NULL)."""
-    fn = getattr(ctypes.CDLL(library_path), name)
-    fn.restype = ctypes.c_int if name != "tsr_tensor_release" else None
-    return fn
-
-
-_c_unary = _fast("tsr_unary")
-_c_binary = _fast("tsr_binary")
-_c_binary_scalar = _fast("tsr_binary_scalar")
-_c_release = _fast("tsr_tensor_release")
+# Released from __del__ without argtypes (the handle is already a C-typed argument).
+# The unary/binary entry points are per context: Context._unary, _binary, _binary_scalar.
+_c_release = raw_function("tsr_tensor_release", None)
 
 # A Tensor keeps its handle as a by-value pointer argument (a ctypes "cparam", what
 # c_void_p.from_param returns for an int): ctypes passes it without the per-call
@@ -508,7 +497,8 @@ def _operator(op: int, name: str):
                 slot = _take_slot()
             except IndexError:
                 slot = _new_slot()
-            st = _c_binary(op, self._h, other._h, None, slot[1])
+            ctx = self._ctx
+            st = ctx._binary(op, self._h, other._h, None, slot[1])
             # _finish inlined: this is the path of every `a + b`.
             s = slot[0]
             v = s.value
@@ -519,7 +509,7 @@ def _operator(op: int, name: str):
             t = _new(Tensor)
             t._h = _as_arg(v)
             t._v = v
-            t._ctx = self._ctx
+            t._ctx = ctx
             return t
         return _binop_other(op, self, other, False)
     method.__name__ = method.__qualname__ = name
@@ -583,7 +573,8 @@ def unary(op: int, x: Tensor) -> Tensor:
         slot = _take_slot()
     except IndexError:
         slot = _new_slot()
-    return _finish(slot, _c_unary(op, x._h, None, slot[1]), x._ctx, x)
+    ctx = x._ctx
+    return _finish(slot, ctx._unary(op, x._h, None, slot[1]), ctx, x)
 
 
 def binary(op: int, a: Tensor, b: Tensor) -> Tensor:
@@ -591,7 +582,8 @@ def binary(op: int, a: Tensor, b: Tensor) -> Tensor:
         slot = _take_slot()
     except IndexError:
         slot = _new_slot()
-    return _finish(slot, _c_binary(op, a._h, b._h, None, slot[1]), a._ctx, a, b)
+    ctx = a._ctx
+    return _finish(slot, ctx._binary(op, a._h, b._h, None, slot[1]), ctx, a, b)
 
 
 def astype(x: Tensor, dtype: D.DTypeLike, /, *, copy: bool = True,
@@ -697,8 +689,9 @@ def _scalar_op(op: int, a: Tensor, s: Union[bool, int, float], reflected: bool) 
         slot = _take_slot()
     except IndexError:
         slot = _new_slot()
-    st = _c_binary_scalar(op, a._h, _c_double(value), 1 if reflected else 0, None, slot[1])
-    return _finish(slot, st, a._ctx, a)
+    ctx = a._ctx
+    st = ctx._binary_scalar(op, a._h, _c_double(value), 1 if reflected else 0, None, slot[1])
+    return _finish(slot, st, ctx, a)
 
 
 def check_writable(t: Tensor) -> None:
@@ -717,7 +710,7 @@ def _inplace(op: int, a: Tensor, b: Any) -> Tensor:
             and D.iinfo(dt).min <= b <= D.iinfo(dt).max and abs(b) <= _EXACT_IN_DOUBLE)
         if direct:
             # *out = a (non-null): the op writes into a and leaves *out as it is.
-            st = _c_binary_scalar(op, a._h, _c_double(b), 0, None, a._out_ref())
+            st = a._ctx._binary_scalar(op, a._h, _c_double(b), 0, None, a._out_ref())
             if st:
                 _fail(st, a)
             return a
@@ -727,7 +720,7 @@ def _inplace(op: int, a: Tensor, b: Any) -> Tensor:
         if o is NotImplemented:
             return NotImplemented
         if o is a or not _indexing.may_overlap(a, o):
-            st = _c_binary(op, a._h, o._live(), None, a._out_ref())
+            st = a._ctx._binary(op, a._h, o._live(), None, a._out_ref())
             if st:
                 _fail(st, a, o)
             return a

@@ -1,0 +1,132 @@
+"""The operators' fast path (tessera/_tensor.py): pooled output slots shared by
+threads, finalizers that run ops in the middle of another op, errors that
+leave the pool clean, and the GIL policy of the element-wise entry points."""
+from __future__ import annotations
+
+import ctypes
+import gc
+import threading
+
+import numpy as np
+import pytest
+
+import tessera as ts
+from tessera import _tensor as T
+
+
+def _rand(rng, n=16):
+    return rng.standard_normal(n).astype(np.float32)
+
+
+@pytest.mark.parametrize("n", [16, 1 << 16])
+def test_threads_never_share_an_output_slot(n):
+    # Each thread adds its own operands; a result written into another thread's
+    # tensor (a shared out slot) would show up as wrong values or equal handles.
+    # Large tensors keep the calls (which release the GIL on the CPU) long, so
+    # threads are inside them at the same time.
+    rng = np.random.default_rng(1)
+    inputs = [(_rand(rng, n), _rand(rng, n)) for _ in range(4)]
+    ops = 600 if n == 16 else 150
+    errors: list = []
+
+    def work(i):
+        try:
+            an, bn = inputs[i]
+            a, b = ts.asarray(an), ts.asarray(bn)
+            kept = []
+            for k in range(ops):
+                c = a + b if k % 3 else (a * 1.0) + b  # also the scalar path
+                kept.append(c)
+                if len(kept) > 40:
+                    kept.pop(0)
+            handles = {t.handle for t in kept}
+            assert len(handles) == len(kept), "two live tensors share a handle"
+            for t in kept:
+                np.testing.assert_allclose(t.to_numpy(), an + bn, rtol=1e-6)
+        except BaseException as e:  # reported by the main thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[0]
+
+
+class _OpsWhenCollected:
+    """Part of a reference cycle: collected by the cyclic GC, which may run in the
+    middle of another op's hot path; its finalizer runs ops itself."""
+
+    results: list = []
+
+    def __init__(self, a, b):
+        self.a, self.b = a, b
+        self.me = self
+
+    def __del__(self):
+        _OpsWhenCollected.results.append(((self.a + self.b) * self.b).to_numpy())
+
+
+def test_ops_inside_finalizers_during_ops():
+    rng = np.random.default_rng(2)
+    an, bn = _rand(rng), _rand(rng)
+    a, b = ts.asarray(an), ts.asarray(bn)
+    _OpsWhenCollected.results = []
+    old = gc.get_threshold()
+    gc.set_threshold(5)  # collect often, so collections land inside operators
+    try:
+        outs = []
+        for _ in range(300):
+            _OpsWhenCollected(a, b)
+            outs.append(a - b)
+        gc.collect()
+    finally:
+        gc.set_threshold(*old)
+    assert len(_OpsWhenCollected.results) == 300
+    for r in _OpsWhenCollected.results:
+        np.testing.assert_allclose(r, (an + bn) * bn, rtol=1e-6)
+    assert len({t.handle for t in outs}) == len(outs)
+    for t in outs:
+        np.testing.assert_allclose(t.to_numpy(), an - bn, rtol=1e-6)
+
+
+def test_a_failed_op_leaves_the_slot_pool_clean():
+    a = ts.asarray(np.arange(3, dtype=np.float32))
+    b = ts.asarray(np.arange(4, dtype=np.float32))
+    before = len(T._out_slots)
+    for _ in range(3):
+        try:
+            a + b
+        except ts.TesseraError:
+            pass
+        else:
+            raise AssertionError("shapes (3,) and (4,) must not broadcast")
+    assert len(T._out_slots) == before
+    assert all(slot[0].value is None for slot in T._out_slots)
+    np.testing.assert_array_equal((a + a).to_numpy(), np.arange(3) * 2)
+
+
+def test_released_operands_raise_in_the_hot_path():
+    a = ts.asarray([1.0, 2.0])
+    b = ts.asarray([3.0, 4.0])
+    b.release()
+    for op in (lambda: a + b, lambda: b + a, lambda: -b, lambda: b * 2):
+        try:
+            op()
+        except ts.InvalidHandleError as e:
+            assert "release" in str(e)
+        else:
+            raise AssertionError("a released tensor was usable")
+    assert all(slot[0].value is None for slot in T._out_slots)
+
+
+def test_cpu_elementwise_calls_release_the_gil():
+    # On the CPU an op may run inline for as long as the tensor needs: other Python
+    # threads must keep running meanwhile (see _devices._ELEMENTWISE_CALLS).
+    ctx = ts.default_context()
+    assert ctx.device.kind == "cpu"
+    for fn in (ctx._unary, ctx._binary, ctx._binary_scalar):
+        assert not fn._flags_ & ctypes._FUNCFLAG_PYTHONAPI
+    for fn in T._c_release, :
+        assert not fn._flags_ & ctypes._FUNCFLAG_PYTHONAPI
