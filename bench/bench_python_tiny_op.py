@@ -96,7 +96,7 @@ def main() -> int:
     import ctypes
     from tessera import _tensor as T
     ctx = ts.default_context()
-    binary, release = ctx._binary, T._c_release
+    binary, release = ctx._binary, ctx._release_tensor
     slot = T._Out()
     ref = ctypes.byref(slot)
     ah, bh, add = a._h, b._h, ts._native.TSR_ADD

@@ -28,9 +28,8 @@ _new = object.__new__
 _c_double = ctypes.c_double
 
 
-# Released from __del__ without argtypes (the handle is already a C-typed argument).
-# The unary/binary entry points are per context: Context._unary, _binary, _binary_scalar.
-_c_release = raw_function("tsr_tensor_release", None)
+# The hot entry points (tsr_unary, tsr_binary, tsr_binary_scalar, tsr_tensor_release)
+# are per context, declared without argtypes: Context._unary, ..., _release_tensor.
 
 # A Tensor keeps its handle as a by-value pointer argument (a ctypes "cparam", what
 # c_void_p.from_param returns for an int): ctypes passes it without the per-call
@@ -84,9 +83,9 @@ def _make(h: Any, ctx: Context) -> "Tensor":
     """
     v = h.value
     t = _new(Tensor)
+    t._ctx = ctx
     t._h = _as_arg(v)
     t._v = v
-    t._ctx = ctx
     return t
 
 
@@ -100,9 +99,9 @@ def _finish(slot: tuple, st: int, ctx: Context, *operands: Any) -> "Tensor":
     if st:
         _fail(st, *operands)
     t = _new(Tensor)
+    t._ctx = ctx
     t._h = _as_arg(v)
     t._v = v
-    t._ctx = ctx
     return t
 
 
@@ -144,17 +143,16 @@ class Tensor:
                         "tessera.from_dlpack, ...")
 
     # ---- lifetime ------------------------------------------------------------------
-    def __del__(self, _release=_c_release):
+    def __del__(self):
         try:
             h = self._h
         except AttributeError:  # never got a handle (construction failed)
             return
-        if h is not None:
-            _release(h)
-        else:
+        if h is None:
             h = getattr(self, "_deferred", None)
-            if h is not None:
-                _release(h)
+            if h is None:
+                return
+        self._ctx._release_tensor(h)  # _ctx is always set before _h
 
     def release(self) -> None:
         """Release the native handle now. Later use raises InvalidHandleError (idempotent)."""
@@ -163,7 +161,7 @@ class Tensor:
             if _get_flags(self) & _F_EXPORTED:
                 self._deferred = h  # NumPy may still read this memory: free when collected
             else:
-                _c_release(h)
+                self._ctx._release_tensor(h)
 
     close = release
 
@@ -507,9 +505,9 @@ def _operator(op: int, name: str):
             if st:
                 _fail(st, self, other)
             t = _new(Tensor)
+            t._ctx = ctx
             t._h = _as_arg(v)
             t._v = v
-            t._ctx = ctx
             return t
         return _binop_other(op, self, other, False)
     method.__name__ = method.__qualname__ = name

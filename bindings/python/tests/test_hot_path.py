@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import tessera as ts
+from tessera import _native as N
 from tessera import _tensor as T
 
 
@@ -121,12 +122,48 @@ def test_released_operands_raise_in_the_hot_path():
     assert all(slot[0].value is None for slot in T._out_slots)
 
 
-def test_cpu_elementwise_calls_release_the_gil():
-    # On the CPU an op may run inline for as long as the tensor needs: other Python
-    # threads must keep running meanwhile (see _devices._ELEMENTWISE_CALLS).
+def test_gil_policy_of_the_hot_calls():
+    # On the CPU an op may run inline for as long as the tensor needs, and a release
+    # may wait for a stream worker: the GIL is released (see _devices._HOT_CALLS).
     ctx = ts.default_context()
     assert ctx.device.kind == "cpu"
-    for fn in (ctx._unary, ctx._binary, ctx._binary_scalar):
+    for fn in (ctx._unary, ctx._binary, ctx._binary_scalar, ctx._release_tensor):
         assert not fn._flags_ & ctypes._FUNCFLAG_PYTHONAPI
-    for fn in T._c_release, :
-        assert not fn._flags_ & ctypes._FUNCFLAG_PYTHONAPI
+    # Other devices only queue work: the calls keep the GIL.
+    from tessera import _devices
+    for fn in _devices._HOT_CALLS[False]:
+        assert fn._flags_ & ctypes._FUNCFLAG_PYTHONAPI
+    # They are the same functions: run them on small CPU tensors (no GPU here).
+    unary, binary, binary_scalar, release = _devices._HOT_CALLS[False]
+    a, b = ts.asarray([1.0, -2.0]), ts.asarray([3.0, 4.0])
+    outs = [T._Out() for _ in range(3)]
+    assert binary(N.TSR_SUBTRACT, a._h, b._h, None, ctypes.byref(outs[0])) == 0
+    assert unary(N.TSR_ABS, a._h, None, ctypes.byref(outs[1])) == 0
+    assert binary_scalar(N.TSR_MULTIPLY, a._h, ctypes.c_double(3.0), 1, None,
+                         ctypes.byref(outs[2])) == 0
+    got = [T._make(o, a._ctx) for o in outs]
+    for t, want in zip(got, ([-2.0, -6.0], [1.0, 2.0], [3.0, -6.0])):
+        np.testing.assert_array_equal(t.to_numpy(), want)
+    h = got[0]._h
+    got[0]._h = None  # hand the reference to the GIL-holding release
+    release(h)
+    with pytest.raises(ts.InvalidHandleError):
+        got[0].to_numpy()
+
+
+def test_release_then_collect_frees_once():
+    ctx = ts.Context("cpu")
+    ctx.synchronize()
+    base = ctx.stats()["bytes_in_use"]
+    t = ts.ones((1024,), device=ctx)
+    assert ctx.stats()["bytes_in_use"] > base
+    with t:
+        pass
+    ctx.synchronize()
+    assert ctx.stats()["bytes_in_use"] == base
+    del t  # the finalizer must not release again
+    u = ts.ones((1024,), device=ctx) + 1
+    np.testing.assert_array_equal(u.to_numpy(), np.full(1024, 2, np.float32))
+    del u
+    ctx.synchronize()
+    assert ctx.stats()["bytes_in_use"] == base
