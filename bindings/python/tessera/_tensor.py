@@ -152,7 +152,10 @@ class Tensor:
             h = getattr(self, "_deferred", None)
             if h is None:
                 return
-        self._ctx._release_tensor(h)  # _ctx is always set before _h
+        # Read into a local first: `obj.slot_attr(...)` compiles to LOAD_METHOD, which has no
+        # fast form for an instance attribute (a plain LOAD_ATTR of a slot does).
+        release = self._ctx._release_tensor  # _ctx is always set before _h
+        release(h)
 
     def release(self) -> None:
         """Release the native handle now. Later use raises InvalidHandleError (idempotent)."""
@@ -161,7 +164,8 @@ class Tensor:
             if _get_flags(self) & _F_EXPORTED:
                 self._deferred = h  # NumPy may still read this memory: free when collected
             else:
-                self._ctx._release_tensor(h)
+                release_tensor = self._ctx._release_tensor
+                release_tensor(h)
 
     close = release
 
@@ -496,7 +500,8 @@ def _operator(op: int, name: str):
             except IndexError:
                 slot = _new_slot()
             ctx = self._ctx
-            st = ctx._binary(op, self._h, other._h, None, slot[1])
+            call = ctx._binary  # a local: see __del__
+            st = call(op, self._h, other._h, None, slot[1])
             # _finish inlined: this is the path of every `a + b`.
             s = slot[0]
             v = s.value
@@ -572,7 +577,8 @@ def unary(op: int, x: Tensor) -> Tensor:
     except IndexError:
         slot = _new_slot()
     ctx = x._ctx
-    return _finish(slot, ctx._unary(op, x._h, None, slot[1]), ctx, x)
+    call = ctx._unary  # a local: see Tensor.__del__
+    return _finish(slot, call(op, x._h, None, slot[1]), ctx, x)
 
 
 def binary(op: int, a: Tensor, b: Tensor) -> Tensor:
@@ -581,7 +587,8 @@ def binary(op: int, a: Tensor, b: Tensor) -> Tensor:
     except IndexError:
         slot = _new_slot()
     ctx = a._ctx
-    return _finish(slot, ctx._binary(op, a._h, b._h, None, slot[1]), ctx, a, b)
+    call = ctx._binary  # a local: see Tensor.__del__
+    return _finish(slot, call(op, a._h, b._h, None, slot[1]), ctx, a, b)
 
 
 def astype(x: Tensor, dtype: D.DTypeLike, /, *, copy: bool = True,
@@ -688,7 +695,8 @@ def _scalar_op(op: int, a: Tensor, s: Union[bool, int, float], reflected: bool) 
     except IndexError:
         slot = _new_slot()
     ctx = a._ctx
-    st = ctx._binary_scalar(op, a._h, _c_double(value), 1 if reflected else 0, None, slot[1])
+    call = ctx._binary_scalar  # a local: see Tensor.__del__
+    st = call(op, a._h, _c_double(value), 1 if reflected else 0, None, slot[1])
     return _finish(slot, st, ctx, a)
 
 
