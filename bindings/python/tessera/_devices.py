@@ -17,7 +17,7 @@ from typing import Any, Optional, Union
 
 from . import _native as N
 from ._errors import check
-from ._loader import lib
+from ._loader import lib, raw_function
 
 _KIND_NAMES = {N.TSR_DEVICE_CPU: "cpu", N.TSR_DEVICE_CUDA: "cuda", N.TSR_DEVICE_HIP: "hip",
                N.TSR_DEVICE_OPENCL: "opencl"}
@@ -168,6 +168,27 @@ class _Handle:
             pass
 
 
+def _hot_calls(hold_gil: bool) -> tuple:
+    return tuple(raw_function(name, restype, hold_gil=hold_gil)
+                 for name, restype in (("tsr_unary", ctypes.c_int), ("tsr_binary", ctypes.c_int),
+                                       ("tsr_binary_scalar", ctypes.c_int),
+                                       ("tsr_tensor_release", None)))
+
+
+# The entry points of the operators' hot path and of Tensor release, without argtypes
+# (callers pass C-typed arguments), by "is the context on the CPU".
+# - Other devices: the calls only queue work, free memory into the caching allocator or
+#   destroy device-side objects (a GPU stream's destructor waits for the device, never
+#   for a host thread), so they keep the GIL: releasing and re-taking it costs about 0.1
+#   us per op. A producer's DLPack deleter, which may need the GIL, runs where the last
+#   reference drops: on this thread, which holds the GIL already.
+# - The CPU: an op may run inline on the calling thread for as long as the tensor needs,
+#   and a release can destroy a closed context whose stream waits for its worker thread,
+#   which may be inside a deleter that needs the GIL; so the GIL is released there, as
+#   for every other call.
+_HOT_CALLS = {True: _hot_calls(False), False: _hot_calls(True)}
+
+
 class Context(_Handle):
     """A context on one device: memory, streams and statistics.
 
@@ -177,7 +198,10 @@ class Context(_Handle):
     ``non_blocking_default_stream``.
     """
 
-    __slots__ = ("device", "_default_stream")
+    # _unary, _binary, _binary_scalar, _release_tensor: the entry points the operators
+    # and Tensor release use for tensors of this context (see _HOT_CALLS).
+    __slots__ = ("device", "_default_stream", "_unary", "_binary", "_binary_scalar",
+                 "_release_tensor")
     _release_fn = staticmethod(lib.tsr_context_release)
     _what = "context"
 
@@ -207,6 +231,8 @@ class Context(_Handle):
         self._h = h.value
         self.device: Device = _find_device(kind, index) or Device(self._device_handle())
         self._default_stream: Optional[Stream] = None
+        (self._unary, self._binary, self._binary_scalar,
+         self._release_tensor) = _HOT_CALLS[kind == "cpu"]
 
     def _device_handle(self) -> int:
         d = N.tsr_device()

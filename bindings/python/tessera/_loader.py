@@ -73,3 +73,19 @@ def load() -> tuple[ctypes.CDLL, str]:
 
 
 lib, library_path = load()
+
+
+def raw_function(name: str, restype: object, *, hold_gil: bool = False) -> object:
+    """`name` from the loaded library with a restype only, for hot paths whose callers
+    pass arguments that are already C-typed (ctypes' argtypes conversion would cost
+    about as much as the library's own work on a tiny tensor). With hold_gil the call
+    keeps the GIL (ctypes.PyDLL), saving its release and re-acquisition."""
+    dlls = _raw_dlls.get(hold_gil)
+    if dlls is None:
+        dlls = _raw_dlls[hold_gil] = (ctypes.PyDLL if hold_gil else ctypes.CDLL)(library_path)
+    fn = getattr(dlls, name)
+    fn.restype = restype
+    return fn
+
+
+_raw_dlls: dict = {}

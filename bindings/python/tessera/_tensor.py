@@ -20,7 +20,7 @@ from . import _dtypes as D
 from . import _native as N
 from ._devices import Context, Device, Stream, context_for
 from ._errors import InvalidHandleError, make_error
-from ._loader import lib, library_path
+from ._loader import lib, raw_function
 
 _byref = ctypes.byref
 _Out = N.tsr_tensor
@@ -28,20 +28,33 @@ _new = object.__new__
 _c_double = ctypes.c_double
 
 
-def _fast(name: str) -> Any:
-    """`name` declared with a restype only. ctypes' per-argument argtypes conversion costs
-    about as much as the library's whole work on a tiny tensor, so the hot paths call these
-    with arguments that are already C-typed: handles as tsr_tensor objects, byref outputs,
-    small ints (C int), floats (double) and None (NULL)."""
-    fn = getattr(ctypes.CDLL(library_path), name)
-    fn.restype = ctypes.c_int if name != "tsr_tensor_release" else None
-    return fn
+# The hot entry points (tsr_unary, tsr_binary, tsr_binary_scalar, tsr_tensor_release)
+# are per context, declared without argtypes: Context._unary, ..., _release_tensor.
+
+# A Tensor keeps its handle as a by-value pointer argument (a ctypes "cparam", what
+# c_void_p.from_param returns for an int): ctypes passes it without the per-call
+# conversion a c_void_p object needs (an allocation and a format-table search per
+# argument, for every call that takes the tensor). Functions declared with
+# tsr_tensor argtypes accept it too.
+_as_arg = ctypes.c_void_p.from_param
+
+# Output slots for the hot paths: (tsr_tensor, byref of it) pairs, reused instead of
+# building a tsr_tensor and a byref() for every op. A slot is taken from the pool for
+# one call and put back null, so no two calls ever share one (threads, finalizers and
+# signal handlers that run ops in between take their own); list.pop/append are atomic.
+_out_slots: list = []
+_take_slot = _out_slots.pop
+_give_slot = _out_slots.append
 
 
-_c_unary = _fast("tsr_unary")
-_c_binary = _fast("tsr_binary")
-_c_binary_scalar = _fast("tsr_binary_scalar")
-_c_release = _fast("tsr_tensor_release")
+def _new_slot() -> tuple:
+    s = _Out()
+    return (s, _byref(s))
+
+
+# Filled ahead so that taking one and giving it back never resizes the list (a list
+# shrinks its storage when it drops below half full).
+_out_slots.extend(_new_slot() for _ in range(8))
 
 _F_EXPORTED = 1  # host memory lent to NumPy (__array_interface__): release only when collected
 _F_READONLY = 2  # imported from a read-only DLPack producer: Python refuses to write into it
@@ -65,12 +78,30 @@ def _fail(status: int, *operands: Any) -> None:
 def _make(h: Any, ctx: Context) -> "Tensor":
     """Wrap a new native handle (a tsr_tensor holding one reference) in a Tensor.
 
-    Only _h and _ctx are set here (the hot path); the cached facts and flags
-    are read with defaults (see _get_flags and the shape/dtype properties).
+    Only _h, _v and _ctx are set here (the hot path); the cached facts and
+    flags are read with defaults (see _get_flags and the shape/dtype properties).
     """
+    v = h.value
     t = _new(Tensor)
-    t._h = h
     t._ctx = ctx
+    t._h = _as_arg(v)
+    t._v = v
+    return t
+
+
+def _finish(slot: tuple, st: int, ctx: Context, *operands: Any) -> "Tensor":
+    """The result of a hot-path call that wrote into `slot`: the slot goes back to the
+    pool (null again), a failure raises, a success becomes a Tensor of ctx."""
+    s = slot[0]
+    v = s.value
+    s.value = None
+    _give_slot(slot)
+    if st:
+        _fail(st, *operands)
+    t = _new(Tensor)
+    t._ctx = ctx
+    t._h = _as_arg(v)
+    t._v = v
     return t
 
 
@@ -101,8 +132,9 @@ class Tensor:
     (elements), ``data_ptr`` and ``nbytes``.
     """
 
-    # _h: a tsr_tensor holding our reference (None once released); _ctx: the Context.
-    __slots__ = ("_h", "_ctx", "_shape", "_dtype", "_flags", "_deferred")
+    # _h: our reference to the native tensor as a ready-made call argument (None once
+    # released); _v: the same handle as an int; _ctx: the Context.
+    __slots__ = ("_h", "_v", "_ctx", "_shape", "_dtype", "_flags", "_deferred")
     __array_priority__ = 1000
     __array_ufunc__ = None  # NumPy defers to Tensor's reflected operators instead of converting
 
@@ -111,17 +143,19 @@ class Tensor:
                         "tessera.from_dlpack, ...")
 
     # ---- lifetime ------------------------------------------------------------------
-    def __del__(self, _release=_c_release):
+    def __del__(self):
         try:
             h = self._h
         except AttributeError:  # never got a handle (construction failed)
             return
-        if h is not None:
-            _release(h)
-        else:
+        if h is None:
             h = getattr(self, "_deferred", None)
-            if h is not None:
-                _release(h)
+            if h is None:
+                return
+        # Read into a local first: `obj.slot_attr(...)` compiles to LOAD_METHOD, which has no
+        # fast form for an instance attribute (a plain LOAD_ATTR of a slot does).
+        release = self._ctx._release_tensor  # _ctx is always set before _h
+        release(h)
 
     def release(self) -> None:
         """Release the native handle now. Later use raises InvalidHandleError (idempotent)."""
@@ -130,7 +164,8 @@ class Tensor:
             if _get_flags(self) & _F_EXPORTED:
                 self._deferred = h  # NumPy may still read this memory: free when collected
             else:
-                _c_release(h)
+                release_tensor = self._ctx._release_tensor
+                release_tensor(h)
 
     close = release
 
@@ -143,7 +178,8 @@ class Tensor:
     @property
     def handle(self) -> int:
         """The native tsr_tensor handle value (borrowed; InvalidHandleError once released)."""
-        return self._live().value
+        self._live()
+        return self._v
 
     def _live(self) -> Any:
         h = self._h
@@ -151,6 +187,12 @@ class Tensor:
             raise InvalidHandleError(N.TSR_ERROR_INVALID_HANDLE,
                                      "this tessera.Tensor was released; it has no handle")
         return h
+
+    def _out_ref(self) -> Any:
+        """A pointer to a tsr_tensor holding this tensor's handle: `out` for ops that
+        write into this tensor."""
+        self._live()
+        return _byref(_Out(self._v))
 
     # ---- facts ---------------------------------------------------------------------
     @property
@@ -453,13 +495,24 @@ def _operator(op: int, name: str):
     path for scalars and foreign arrays."""
     def method(self, other):
         if type(other) is Tensor:
-            out = _Out()
-            st = _c_binary(op, self._h, other._h, None, _byref(out))
+            try:
+                slot = _take_slot()
+            except IndexError:
+                slot = _new_slot()
+            ctx = self._ctx
+            call = ctx._binary  # a local: see __del__
+            st = call(op, self._h, other._h, None, slot[1])
+            # _finish inlined: this is the path of every `a + b`.
+            s = slot[0]
+            v = s.value
+            s.value = None
+            _give_slot(slot)
             if st:
                 _fail(st, self, other)
             t = _new(Tensor)
-            t._h = out
-            t._ctx = self._ctx
+            t._ctx = ctx
+            t._h = _as_arg(v)
+            t._v = v
             return t
         return _binop_other(op, self, other, False)
     method.__name__ = method.__qualname__ = name
@@ -519,19 +572,23 @@ def _stream(stream: Optional[Stream]) -> Optional[int]:
 # ---- op helpers shared by the namespace modules ------------------------------------
 
 def unary(op: int, x: Tensor) -> Tensor:
-    out = _Out()
-    st = _c_unary(op, x._h, None, _byref(out))
-    if st:
-        _fail(st, x)
-    return _make(out, x._ctx)
+    try:
+        slot = _take_slot()
+    except IndexError:
+        slot = _new_slot()
+    ctx = x._ctx
+    call = ctx._unary  # a local: see Tensor.__del__
+    return _finish(slot, call(op, x._h, None, slot[1]), ctx, x)
 
 
 def binary(op: int, a: Tensor, b: Tensor) -> Tensor:
-    out = _Out()
-    st = _c_binary(op, a._h, b._h, None, _byref(out))
-    if st:
-        _fail(st, a, b)
-    return _make(out, a._ctx)
+    try:
+        slot = _take_slot()
+    except IndexError:
+        slot = _new_slot()
+    ctx = a._ctx
+    call = ctx._binary  # a local: see Tensor.__del__
+    return _finish(slot, call(op, a._h, b._h, None, slot[1]), ctx, a, b)
 
 
 def astype(x: Tensor, dtype: D.DTypeLike, /, *, copy: bool = True,
@@ -579,11 +636,7 @@ def _as_operand(a: Tensor, o: Any) -> Any:
 
 def _binop(op: int, a: Tensor, b: Any) -> Any:
     if type(b) is Tensor:
-        out = _Out()
-        st = _c_binary(op, a._h, b._h, None, _byref(out))
-        if st:
-            _fail(st, a, b)
-        return _make(out, a._ctx)
+        return binary(op, a, b)
     return _binop_other(op, a, b, False)
 
 
@@ -637,11 +690,14 @@ def _scalar_op(op: int, a: Tensor, s: Union[bool, int, float], reflected: bool) 
                 b = scalar_tensor(s, D.DEFAULT_INT, a._ctx)
                 return binary(op, b, a) if reflected else binary(op, a, b)
         value = float(s)
-    out = _Out()
-    st = _c_binary_scalar(op, a._h, _c_double(value), 1 if reflected else 0, None, _byref(out))
-    if st:
-        _fail(st, a)
-    return _make(out, a._ctx)
+    try:
+        slot = _take_slot()
+    except IndexError:
+        slot = _new_slot()
+    ctx = a._ctx
+    call = ctx._binary_scalar  # a local: see Tensor.__del__
+    st = call(op, a._h, _c_double(value), 1 if reflected else 0, None, slot[1])
+    return _finish(slot, st, ctx, a)
 
 
 def check_writable(t: Tensor) -> None:
@@ -660,7 +716,7 @@ def _inplace(op: int, a: Tensor, b: Any) -> Tensor:
             and D.iinfo(dt).min <= b <= D.iinfo(dt).max and abs(b) <= _EXACT_IN_DOUBLE)
         if direct:
             # *out = a (non-null): the op writes into a and leaves *out as it is.
-            st = _c_binary_scalar(op, a._h, _c_double(b), 0, None, _byref(a._live()))
+            st = a._ctx._binary_scalar(op, a._h, _c_double(b), 0, None, a._out_ref())
             if st:
                 _fail(st, a)
             return a
@@ -670,7 +726,7 @@ def _inplace(op: int, a: Tensor, b: Any) -> Tensor:
         if o is NotImplemented:
             return NotImplemented
         if o is a or not _indexing.may_overlap(a, o):
-            st = _c_binary(op, a._h, o._live(), None, _byref(a._live()))
+            st = a._ctx._binary(op, a._h, o._live(), None, a._out_ref())
             if st:
                 _fail(st, a, o)
             return a
