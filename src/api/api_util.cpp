@@ -30,6 +30,10 @@ tsr_tensor new_tensor_handle(const std::shared_ptr<Tensor>& t) {
   return make_handle<tsr_tensor>(HandleTable::instance().insert(HandleKind::Tensor, t));
 }
 
+tsr_tensor new_tensor_handle(std::shared_ptr<Tensor>&& t) {
+  return make_handle<tsr_tensor>(HandleTable::instance().insert(HandleKind::Tensor, std::move(t)));
+}
+
 void set_out(tsr_tensor* out, const std::shared_ptr<Tensor>& result) {
   if (*out) return;  // the caller's tensor was written in place
   *out = new_tensor_handle(result);

@@ -47,6 +47,8 @@ std::shared_ptr<Tensor> out_tensor(tsr_tensor* out);
 // Stores a new handle for `result` unless it is the caller's own *out.
 void set_out(tsr_tensor* out, const std::shared_ptr<Tensor>& result);
 tsr_tensor new_tensor_handle(const std::shared_ptr<Tensor>& t);
+// As above, taking over the caller's reference (no reference-count round trip).
+tsr_tensor new_tensor_handle(std::shared_ptr<Tensor>&& t);
 
 template <typename P>
 void require(P* p, const char* arg) {

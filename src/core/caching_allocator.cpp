@@ -8,7 +8,7 @@ CachingAllocator::CachingAllocator(DeviceMemory* memory, int64_t quota)
     : memory_(memory), quota_(quota) {}
 
 CachingAllocator::~CachingAllocator() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SpinLock> lock(mu_);
   for (auto& entry : cache_)
     for (Cached& c : entry.second) release_cached(c);
   cache_.clear();
@@ -38,7 +38,7 @@ void CachingAllocator::release_cached(Cached& c) {
 
 void* CachingAllocator::allocate(size_t bytes, const void* stream_key, size_t* out_size) {
   const size_t size = round_size(bytes);
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SpinLock> lock(mu_);
   stats_.requests++;
   void* ptr = nullptr;
   auto bucket = cache_.find(size);
@@ -97,7 +97,7 @@ void* CachingAllocator::allocate(size_t bytes, const void* stream_key, size_t* o
 
 void CachingAllocator::free(void* ptr, size_t size, const void* stream_key,
                             std::vector<void*> fences) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SpinLock> lock(mu_);
   stats_.bytes_in_use -= int64_t(size);
   cache_[size].push_back(Cached{ptr, stream_key, std::move(fences)});
 }
@@ -119,17 +119,17 @@ void CachingAllocator::trim_locked() {
 }
 
 void CachingAllocator::trim() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SpinLock> lock(mu_);
   trim_locked();
 }
 
 AllocatorStats CachingAllocator::stats() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SpinLock> lock(mu_);
   return stats_;
 }
 
 void CachingAllocator::reset_counters() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SpinLock> lock(mu_);
   stats_.device_allocations = stats_.device_frees = stats_.requests = stats_.cache_hits = 0;
   stats_.peak_bytes_in_use = stats_.bytes_in_use;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/backend.h"
+#include "core/spin_lock.h"
 
 namespace tsr {
 
@@ -64,7 +65,9 @@ class CachingAllocator {
   DeviceMemory* memory_;
   int64_t quota_;
   bool cross_stream_reuse_ = true;
-  mutable std::mutex mu_;
+  // A spin lock: the steady state holds it for a lookup and a pop or push;
+  // a device allocation or trim under it is rare, and waiters yield.
+  mutable SpinLock mu_;
   // Cached blocks by size class, most recently freed last: a steady-state
   // allocate/free pair is a map lookup plus a vector pop/push, with no node
   // allocated or freed (the pool's cost is on every op's output).

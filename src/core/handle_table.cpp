@@ -26,7 +26,7 @@ static uint64_t make_tag(uint32_t generation, HandleKind kind, uint32_t index) {
 }
 
 uint64_t HandleTable::insert(HandleKind kind, std::shared_ptr<Object> obj) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SpinLock> lock(mu_);
   uint32_t index;
   if (!free_.empty()) {
     index = free_.back();
@@ -68,7 +68,7 @@ Object* HandleTable::lookup(uint64_t handle, HandleKind kind) const {
 
 std::shared_ptr<Object> HandleTable::lookup_shared(uint64_t handle, HandleKind kind) const {
   if (!lookup(handle, kind)) return nullptr;
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SpinLock> lock(mu_);
   const Slot* s = slot_of(handle);
   if (s->tag.load(std::memory_order_acquire) != handle) return nullptr;
   return s->owner;
@@ -93,7 +93,7 @@ void HandleTable::revoke(uint64_t handle, HandleKind kind) {
   Slot* s = const_cast<Slot*>(slot_of(handle));
   std::shared_ptr<Object> dying;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<SpinLock> lock(mu_);
     if (s->tag.load(std::memory_order_acquire) != handle) return;
     s->tag.store(0, std::memory_order_release);
     s->raw = nullptr;

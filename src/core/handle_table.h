@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/object.h"
+#include "core/spin_lock.h"
 
 namespace tsr {
 
@@ -48,7 +49,7 @@ class HandleTable {
 
   const Slot* slot_of(uint64_t handle) const;
 
-  mutable std::mutex mu_;
+  mutable SpinLock mu_;  // guards free_, used_slots_ and slot ownership changes
   std::unique_ptr<std::atomic<Slot*>[]> chunks_{new std::atomic<Slot*>[kMaxChunks]()};
   uint32_t used_slots_ = 0;
   std::vector<uint32_t> free_;
