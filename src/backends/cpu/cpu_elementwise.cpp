@@ -66,7 +66,8 @@ void unary_typed(const OpCall& c) {
     case TSR_NEGATIVE: return map1<S, S>(c, [](C x) { return math::negate(x); });
     case TSR_SQUARE: return map1<S, S>(c, [](C x) { return math::wrap_mul(x, x); });
     case TSR_SIGN: return map1<S, S>(c, [](C x) { return math::sign(x); });
-    case TSR_RELU: return map1<S, S>(c, [](C x) { return x > C(0) ? x : C(0); });
+    // Written so that NaN propagates (NaN < 0 is false), as in every framework.
+    case TSR_RELU: return map1<S, S>(c, [](C x) { return x < C(0) ? C(0) : x; });
     case TSR_LOGICAL_NOT: return map1<S, bool>(c, [](C x) { return x == C(0); });
     case TSR_ISNAN:
       return map1<S, bool>(c, [](C x) {

@@ -1,15 +1,28 @@
 // Random tensors from the counter-based Philox generator (core/philox.h):
 // element i depends only on (seed, i), so results match across backends
-// and do not depend on how the work is split over threads.
+// and do not depend on how the work is split over threads. The draw itself
+// is math::random_value, shared with the GPU kernels.
 #include <cmath>
+#include <limits>
 
 #include "backends/cpu/cpu_kernels.h"
 #include "backends/cpu/cpu_loops.h"
 #include "backends/cpu/scalar_math.h"
-#include "core/philox.h"
 
 namespace tsr::cpu {
 namespace {
+
+// The next value of storage type S toward -infinity.
+template <typename S>
+S next_below(S x) {
+  if constexpr (is_half_v<S>) {
+    const uint16_t bits = x.bits;
+    if ((bits & 0x7fff) == 0) return S{uint16_t(0x8001)};  // +-0 -> smallest negative
+    return S{uint16_t((bits & 0x8000) ? bits + 1 : bits - 1)};
+  } else {
+    return std::nextafter(x, -std::numeric_limits<S>::infinity());
+  }
+}
 
 template <typename S>
 void random_typed(const OpCall& c) {
@@ -20,22 +33,13 @@ void random_typed(const OpCall& c) {
   const uint64_t seed = c.seed;
 #pragma omp parallel for schedule(static) if (n > kParallelGrain)
   for (int64_t i = 0; i < n; ++i) {
-    Philox4 r = philox4x32_10(uint64_t(i), seed);
-    double v;
-    if (normal) {
-      double u1 = philox_unit_double(r.v[0], r.v[1]), u2 = philox_unit_double(r.v[2], r.v[3]);
-      v = a + b * std::sqrt(-2.0 * std::log1p(-u1)) * std::cos(6.283185307179586 * u2);
-    } else {
-      double u = philox_unit_double(r.v[0], r.v[1]);
-      v = a + (b - a) * u;
-      if constexpr (!is_float_v<S>) v = std::floor(v);
-    }
-    compute_t<S> cv = math::convert<compute_t<S>>(v);
+    store(out + i, math::random_value<compute_t<S>>(uint64_t(i), seed, normal, a, b));
     if constexpr (is_float_v<S>) {
-      // Rounding to a narrow type may reach the open upper bound: step back.
-      if (!normal && b > a && double(compute_t<S>(cv)) >= b) cv = std::nextafter(compute_t<S>(b), compute_t<S>(a));
+      // Rounding to the storage type (float16 keeps 11 bits) may reach the
+      // open upper bound: step down to the next stored value below it.
+      if (!normal && b > a)
+        while (double(load(out + i)) >= b) out[i] = next_below(out[i]);
     }
-    store(out + i, cv);
   }
 }
 
