@@ -35,6 +35,7 @@ class Enum:
     name: str  # typedef name, or "" for anonymous flag enums
     members: list[tuple[str, int]]
     doc: str = ""
+    member_docs: dict[str, str] = field(default_factory=dict)  # trailing /* */ of a member
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Struct:
     name: str
     fields: list[tuple[str, str, int]]  # (ctype, name, array length or 0)
     doc: str = ""
+    field_docs: dict[str, str] = field(default_factory=dict)  # trailing /* */ of a field
 
 
 @dataclass
@@ -67,7 +69,23 @@ def _doc_before(text: str, pos: int) -> str:
     start = before.rfind("/*")
     body = before[start + 2 : -2].lstrip("*")
     lines = [re.sub(r"^\s*\*\s?", "", l).rstrip() for l in body.splitlines()]
+    # Section banners ("/* ---- ... ---- */") frame their text with rules.
+    lines = [l for l in lines if not re.fullmatch(r"\s*[-=]{4,}\s*", l)]
     return "\n".join(l for l in lines).strip()
+
+
+def _trailing_docs(block: str) -> dict[str, str]:
+    """`name ... /* text */` pairs of a raw enum or struct body."""
+    docs = {}
+    for m in re.finditer(r"([A-Za-z_]\w*)\s*(?:\[\w+\])?\s*(?:=[^,;/]*)?[,;]?\s*/\*(.*?)\*/", block, flags=re.S):
+        docs[m.group(1)] = re.sub(r"\s+", " ", m.group(2)).strip()
+    return docs
+
+
+def _raw_body(raw: str, opener: str) -> str:
+    """The raw text (comments kept) between the brace after `opener` and its close."""
+    start = raw.find("{", raw.find(opener))
+    return raw[start + 1 : raw.find("}", start)]
 
 
 def _norm_type(t: str) -> str:
@@ -103,7 +121,7 @@ def parse(path: str = HEADER) -> Header:
     for m in re.finditer(r"#define\s+(TSR_\w+)\s+(-?\d+)\s*$", code, flags=re.M):
         h.defines[m.group(1)] = int(m.group(2))
     known: dict[str, int] = dict(h.defines)
-    for m in re.finditer(r"(typedef\s+)?enum\s*(\w*)\s*\{(.*?)\}\s*(\w*)\s*;", code, flags=re.S):
+    for m in re.finditer(r"(typedef\s+)?enum\s*(\w*)\s*(?:TSR_ENUM_TYPE\s*)?\{(.*?)\}\s*(\w*)\s*;", code, flags=re.S):
         name = m.group(4) or m.group(2) or ""
         members, nxt = [], 0
         for item in m.group(3).split(","):
@@ -119,7 +137,9 @@ def parse(path: str = HEADER) -> Header:
             members.append((k, nxt))
             known[k] = nxt
             nxt += 1
-        h.enums.append(Enum(name if m.group(1) else "", members, _doc_before(raw, raw.find(m.group(0)[:40]))))
+        opener = m.group(0)[:40]
+        h.enums.append(Enum(name if m.group(1) else "", members, _doc_before(raw, raw.find(opener)),
+                            _trailing_docs(_raw_body(raw, opener))))
     for m in re.finditer(r"typedef\s+struct\s+\w+\s*\*\s*(\w+)\s*;", code):
         h.handles.append(m.group(1))
     for m in re.finditer(r"typedef\s+struct\s+(\w+)\s*\{(.*?)\}\s*(\w+)\s*;", code, flags=re.S):
@@ -132,12 +152,16 @@ def parse(path: str = HEADER) -> Header:
             n = fm.group(3)
             length = (int(n) if n.isdigit() else known[n]) if n else 0
             fields.append((_norm_type(fm.group(1)), fm.group(2), length))
-        h.structs.append(Struct(m.group(3), fields))
+        opener = f"typedef struct {m.group(1)} {{"
+        pos = raw.find(opener)
+        h.structs.append(Struct(m.group(3), fields, _doc_before(raw, pos) if pos >= 0 else "",
+                                _trailing_docs(_raw_body(raw, opener)) if pos >= 0 else {}))
     for m in re.finditer(r"typedef\s+(\w+)\s*\(\s*\*\s*(\w+)\s*\)\s*\((.*?)\)\s*;", code, flags=re.S):
         h.callbacks.append(Function(m.group(2), m.group(1), _parse_params(m.group(3))))
     for m in re.finditer(r"TSR_API\s+([\w\s\*]+?)\s*\b(tsr_\w+)\s*\((.*?)\)\s*;", code, flags=re.S):
         ret, name, params = _norm_type(m.group(1)), m.group(2), m.group(3)
-        idx = raw.find(f" {name}(")
+        # The declaration itself, not an earlier mention of the name in a comment.
+        idx = re.search(rf"^TSR_API\b[^;]*?\b{name}\s*\(", raw, flags=re.M).start()
         line_start = raw.rfind("\n", 0, idx) + 1
         h.functions.append(Function(name, ret, _parse_params(params), _doc_before(raw, line_start)))
     return h

@@ -18,6 +18,10 @@
  *    elements, not bytes. Strings are UTF-8.
  *  - Ops are asynchronous on a stream (null stream = the context's default
  *    stream). Only host reads, synchronize calls and event waits block.
+ *    Streams are independent queues (like CUDA non-blocking streams): work
+ *    on two streams is ordered only through events (tsr_event_record +
+ *    tsr_stream_wait_event) or a synchronize. A tensor made on one stream
+ *    and read on another needs such an ordering first.
  *  - Op outputs: `tsr_tensor* out` is in/out. If *out is null, the op
  *    allocates the result and stores its handle in *out (the caller owns one
  *    reference). If *out is a tensor, the op writes into it; its shape and
@@ -43,6 +47,16 @@ extern "C" {
 #define TSR_API
 #endif
 
+/* Enums have a fixed 32-bit underlying type in C++, so that any value a C
+ * caller passes, valid or not, is well defined inside the library (and
+ * refused with TSR_ERROR_INVALID_ARGUMENT). In C an enum is an int: same
+ * size and calling convention. */
+#ifdef __cplusplus
+#define TSR_ENUM_TYPE : int32_t
+#else
+#define TSR_ENUM_TYPE
+#endif
+
 #define TSR_VERSION_MAJOR 0
 #define TSR_VERSION_MINOR 1
 #define TSR_VERSION_PATCH 0
@@ -54,7 +68,7 @@ extern "C" {
  * Status codes, grouped by range: 1xx argument, 2xx shape/dtype, 3xx memory,
  * 4xx device, 5xx backend, 6xx unsupported, 9xx internal.
  * ---------------------------------------------------------------------- */
-typedef enum tsr_status {
+typedef enum tsr_status TSR_ENUM_TYPE {
   TSR_OK = 0,
   TSR_ERROR_INVALID_ARGUMENT = 100, /* a value is out of its allowed set */
   TSR_ERROR_INVALID_HANDLE = 101,   /* null, released, foreign or wrong-kind handle */
@@ -78,7 +92,7 @@ typedef enum tsr_status {
 /* ------------------------------------------------------------------------
  * Data types. Half types (float16, bfloat16) are computed in float32.
  * ---------------------------------------------------------------------- */
-typedef enum tsr_dtype {
+typedef enum tsr_dtype TSR_ENUM_TYPE {
   TSR_BOOL = 0,
   TSR_INT8 = 1,
   TSR_INT16 = 2,
@@ -96,7 +110,7 @@ typedef enum tsr_dtype {
 } tsr_dtype;
 
 /** Kinds of device. TSR_DEVICE_BEST asks for the best device present. */
-typedef enum tsr_device_kind {
+typedef enum tsr_device_kind TSR_ENUM_TYPE {
   TSR_DEVICE_BEST = 0,
   TSR_DEVICE_CPU = 1,
   TSR_DEVICE_CUDA = 2,
@@ -182,7 +196,7 @@ enum {
 
 enum {
   TSR_STREAM_DEFAULT = 0,
-  TSR_STREAM_NON_BLOCKING = 1u << 0 /* do not synchronize with the legacy default stream (CUDA) */
+  TSR_STREAM_NON_BLOCKING = 1u << 0 /* CUDA: cudaStreamNonBlocking (no implicit sync with the legacy NULL stream) */
 };
 
 typedef struct tsr_context_options {
@@ -283,7 +297,7 @@ TSR_API tsr_status tsr_tensor_arange(tsr_context context, double start, double s
                                      double step, tsr_dtype dtype, tsr_stream stream,
                                      tsr_tensor* out);
 
-typedef enum tsr_distribution {
+typedef enum tsr_distribution TSR_ENUM_TYPE {
   TSR_RANDOM_UNIFORM = 0, /* uniform in [a, b) */
   TSR_RANDOM_NORMAL = 1   /* normal with mean a and standard deviation b */
 } tsr_distribution;
@@ -340,6 +354,8 @@ TSR_API tsr_status tsr_tensor_dtype(tsr_tensor tensor, tsr_dtype* out_dtype);
 TSR_API tsr_status tsr_tensor_numel(tsr_tensor tensor, int64_t* out_numel);
 /** numel * element size. */
 TSR_API tsr_status tsr_tensor_nbytes(tsr_tensor tensor, int64_t* out_bytes);
+/** The context a tensor lives in, as a new handle: the caller owns one
+ *  reference and releases it with tsr_context_release. */
 TSR_API tsr_status tsr_tensor_context(tsr_tensor tensor, tsr_context* out_context);
 TSR_API tsr_status tsr_tensor_device(tsr_tensor tensor, tsr_device* out_device);
 /** 1 when C-contiguous. */
@@ -361,7 +377,9 @@ TSR_API tsr_status tsr_tensor_permute(tsr_tensor tensor, const int32_t* axes, in
 TSR_API tsr_status tsr_tensor_transpose(tsr_tensor tensor, int32_t axis0, int32_t axis1,
                                         tsr_tensor* out);
 /** Per axis: start, stop, step (Python slice semantics after clamping;
- *  step != 0, negative steps allowed). Arrays have ndim entries. */
+ *  step != 0, negative steps allowed). Arrays have ndim entries. A start of
+ *  INT64_MIN or a stop of INT64_MAX means "omitted" (Python's None), so
+ *  {INT64_MIN, INT64_MAX, -1} reverses an axis. */
 TSR_API tsr_status tsr_tensor_slice(tsr_tensor tensor, const int64_t* starts,
                                     const int64_t* stops, const int64_t* steps,
                                     tsr_tensor* out);
@@ -396,14 +414,14 @@ TSR_API tsr_status tsr_tensor_dlpack_device(tsr_tensor tensor, int32_t* out_devi
 /* ------------------------------------------------------------------------
  * Elementwise ops. Broadcasting and type promotion follow the Array API.
  * ---------------------------------------------------------------------- */
-typedef enum tsr_unary_op {
+typedef enum tsr_unary_op TSR_ENUM_TYPE {
   TSR_ABS = 0, TSR_NEGATIVE, TSR_EXP, TSR_EXPM1, TSR_LOG, TSR_LOG1P, TSR_SQRT, TSR_RSQRT,
   TSR_SQUARE, TSR_SIN, TSR_COS, TSR_TAN, TSR_TANH, TSR_SIGMOID, TSR_RELU, TSR_GELU, TSR_SILU,
   TSR_FLOOR, TSR_CEIL, TSR_ROUND, TSR_SIGN, TSR_LOGICAL_NOT, TSR_ISNAN, TSR_ISINF,
   TSR_UNARY_OP_COUNT
 } tsr_unary_op;
 
-typedef enum tsr_binary_op {
+typedef enum tsr_binary_op TSR_ENUM_TYPE {
   TSR_ADD = 0, TSR_SUBTRACT, TSR_MULTIPLY, TSR_DIVIDE, TSR_FLOOR_DIVIDE, TSR_REMAINDER, TSR_POW,
   TSR_MAXIMUM, TSR_MINIMUM, TSR_EQUAL, TSR_NOT_EQUAL, TSR_LESS, TSR_LESS_EQUAL, TSR_GREATER,
   TSR_GREATER_EQUAL, TSR_LOGICAL_AND, TSR_LOGICAL_OR, TSR_LOGICAL_XOR, TSR_BITWISE_AND,
@@ -418,7 +436,9 @@ TSR_API tsr_status tsr_binary(tsr_binary_op op, tsr_tensor a, tsr_tensor b, tsr_
                               tsr_tensor* out);
 /** out = op(a, scalar), or op(scalar, a) when scalar_first is 1. The scalar
  *  takes a's dtype, except a non-integral scalar with an integer or bool a,
- *  which gives float32. */
+ *  which gives float32. A whole scalar outside an integer a's range is
+ *  compared exactly, and gives TSR_ERROR_OUT_OF_RANGE for ops that would
+ *  compute in a's dtype. */
 TSR_API tsr_status tsr_binary_scalar(tsr_binary_op op, tsr_tensor a, double scalar,
                                      int32_t scalar_first, tsr_stream stream, tsr_tensor* out);
 /** out = cond ? a : b, broadcasting all three; cond is converted to bool. */
@@ -431,7 +451,7 @@ TSR_API tsr_status tsr_astype(tsr_tensor x, tsr_dtype dtype, tsr_stream stream, 
  * Reductions over a set of axes. num_axes = -1 reduces every axis; axes may
  * be negative (counted from the end) and must be distinct.
  * ---------------------------------------------------------------------- */
-typedef enum tsr_reduce_op {
+typedef enum tsr_reduce_op TSR_ENUM_TYPE {
   TSR_SUM = 0, TSR_PROD, TSR_MEAN, TSR_VAR, TSR_STD, TSR_MIN, TSR_MAX, TSR_ARGMIN, TSR_ARGMAX,
   TSR_ANY, TSR_ALL,
   TSR_REDUCE_OP_COUNT
@@ -455,7 +475,7 @@ TSR_API tsr_status tsr_reduce(tsr_reduce_op op, tsr_tensor x, const int32_t* axe
 TSR_API tsr_status tsr_matmul(tsr_tensor a, tsr_tensor b, int32_t trans_a, int32_t trans_b,
                               double alpha, double beta, tsr_stream stream, tsr_tensor* out);
 
-typedef enum tsr_activation {
+typedef enum tsr_activation TSR_ENUM_TYPE {
   TSR_ACTIVATION_NONE = 0,
   TSR_ACTIVATION_RELU = 1,
   TSR_ACTIVATION_GELU = 2,    /* tanh approximation */

@@ -33,6 +33,16 @@ void upload(Tensor& t, const void* src, Stream& s) {
   ops::copy_into(t, *tmp, s);
 }
 
+// A new tensor filled with `value` (tsr_tensor_full and tsr_tensor_zeros).
+void fill_new(tsr_context context, const int64_t* shape, int32_t ndim, tsr_dtype dtype,
+              double value, tsr_stream stream, tsr_tensor* out) {
+  require(out, "out");
+  Context& ctx = context_arg(context, "context");
+  Shape sh = make_shape(shape, ndim, dtype);
+  Stream& s = stream_arg(stream, ctx);
+  *out = new_tensor_handle(ops::fill(shared(ctx), sh, dtype, value, s));
+}
+
 }  // namespace
 
 extern "C" {
@@ -51,17 +61,16 @@ TSR_API tsr_status tsr_tensor_full(tsr_context context, const int64_t* shape, in
                                    tsr_dtype dtype, double value, tsr_stream stream,
                                    tsr_tensor* out) {
   TSR_API_BEGIN
-  require(out, "out");
-  Context& ctx = context_arg(context, "context");
-  Shape sh = make_shape(shape, ndim, dtype);
-  Stream& s = stream_arg(stream, ctx);
-  *out = new_tensor_handle(ops::fill(shared(ctx), sh, dtype, value, s));
+  fill_new(context, shape, ndim, dtype, value, stream, out);
   TSR_API_END
 }
 
+// Not a call to tsr_tensor_full: its errors must name tsr_tensor_zeros.
 TSR_API tsr_status tsr_tensor_zeros(tsr_context context, const int64_t* shape, int32_t ndim,
                                     tsr_dtype dtype, tsr_stream stream, tsr_tensor* out) {
-  return tsr_tensor_full(context, shape, ndim, dtype, 0.0, stream, out);
+  TSR_API_BEGIN
+  fill_new(context, shape, ndim, dtype, 0.0, stream, out);
+  TSR_API_END
 }
 
 TSR_API tsr_status tsr_tensor_arange(tsr_context context, double start, double stop, double step,
@@ -111,38 +120,56 @@ TSR_API tsr_status tsr_tensor_from_host(tsr_context context, const void* data, i
 TSR_API tsr_status tsr_tensor_wrap(tsr_context context, void* data, const int64_t* shape,
                                    const int64_t* strides, int32_t ndim, tsr_dtype dtype,
                                    tsr_deleter deleter, void* user_data, tsr_tensor* out) {
-  bool owned = false;  // set once the storage owns the deleter
-  tsr_status st = [&]() -> tsr_status {
-    TSR_API_BEGIN
-    require(out, "out");
-    Context& ctx = context_arg(context, "context");
-    Shape sh = make_shape(shape, ndim, dtype);
-    TSR_CHECK(data || sh.numel() == 0, TSR_ERROR_NULL_POINTER, "data is null");
-    Strides st = contiguous_strides(sh);
-    // The extent the strides reach, in elements, so views stay in bounds.
-    int64_t lo = 0, hi = sh.numel() > 0 ? 1 : 0;
-    if (strides) {
-      for (int i = 0; i < ndim; ++i) st[i] = strides[i];
-      if (sh.numel() > 0) {
-        for (int i = 0; i < ndim; ++i) {
-          int64_t span = (sh[i] - 1) * strides[i];
-          if (span < 0) lo += span; else hi += span;
-        }
-      }
-      TSR_CHECK(lo == 0, TSR_ERROR_INVALID_ARGUMENT,
-                "negative strides reach before `data`; pass the lowest address");
-    } else {
-      hi = sh.numel();
+  // Runs the deleter when the call fails before a storage took it over. It
+  // lives outside the try block so the error message is already set.
+  struct DeleterGuard {
+    tsr_deleter deleter;
+    void* data;
+    void* user_data;
+    bool armed = true;
+    ~DeleterGuard() {
+      if (armed && deleter) deleter(data, user_data);
     }
-    CoreStorage* storage = CoreStorage::wrap(shared(ctx), data, hi * dtype_size(dtype), deleter, user_data);
-    owned = true;
-    auto t = std::make_shared<Tensor>(shared(ctx), storage, 0, dtype, sh, st);
+  } guard{deleter, data, user_data};
+  TSR_API_BEGIN
+  require(out, "out");
+  Context& ctx = context_arg(context, "context");
+  Shape sh = make_shape(shape, ndim, dtype);
+  TSR_CHECK(data || sh.numel() == 0, TSR_ERROR_NULL_POINTER, "data is null");
+  Strides st = contiguous_strides(sh);
+  // The extent the strides reach, in elements, so views stay in bounds.
+  int64_t lo = 0, hi = sh.numel() > 0 ? 1 : 0;
+  if (strides) {
+    for (int i = 0; i < ndim; ++i) st[i] = strides[i];
+    if (sh.numel() > 0) {
+      for (int i = 0; i < ndim; ++i) {
+        int64_t span = 0;
+        int64_t& end = strides[i] < 0 ? lo : hi;
+        bool overflow = __builtin_mul_overflow(sh[i] - 1, strides[i], &span) ||
+                        __builtin_add_overflow(end, span, &end);
+        TSR_CHECK(!overflow, TSR_ERROR_SIZE_OVERFLOW, "strides reach beyond int64 elements");
+      }
+    }
+    TSR_CHECK(lo == 0, TSR_ERROR_INVALID_ARGUMENT,
+              "negative strides reach before `data`; pass the lowest address");
+  } else {
+    hi = sh.numel();
+  }
+  int64_t bytes = 0;
+  TSR_CHECK(!__builtin_mul_overflow(hi, dtype_size(dtype), &bytes), TSR_ERROR_SIZE_OVERFLOW,
+            "strides reach beyond int64 bytes");
+  CoreStorage* storage = CoreStorage::wrap(shared(ctx), data, bytes, deleter, user_data);
+  guard.armed = false;  // the storage calls the deleter from now on
+  std::shared_ptr<Tensor> t;
+  try {
+    t = std::make_shared<Tensor>(shared(ctx), storage, 0, dtype, sh, st);
+  } catch (...) {
     storage->release();
-    *out = new_tensor_handle(t);
-    TSR_API_END
-  }();
-  if (st != TSR_OK && !owned && deleter) deleter(data, user_data);
-  return st;
+    throw;
+  }
+  storage->release();
+  *out = new_tensor_handle(t);
+  TSR_API_END
 }
 
 TSR_API tsr_status tsr_tensor_to_host(tsr_tensor tensor, void* data, int64_t bytes,

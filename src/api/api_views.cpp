@@ -28,8 +28,14 @@ bool view_strides(const Shape& from, const Strides& fs, const Shape& to, Strides
         n_to *= to[j++];
       }
     }
-    for (int k = i0; k + 1 < i; ++k)
-      if (from[k + 1] != 1 && fs[k] != fs[k + 1] * from[k + 1] && from[k] != 1) return false;
+    // Consecutive non-unit axes of the chunk must be contiguous with each
+    // other (unit axes in between do not matter, but must not hide a gap).
+    int prev = -1;
+    for (int k = i0; k < i; ++k) {
+      if (from[k] == 1) continue;
+      if (prev >= 0 && fs[prev] != fs[k] * from[k]) return false;
+      prev = k;
+    }
     // The chunk's innermost stride, from the last non-unit axis.
     int64_t inner = 1;
     for (int k = i - 1; k >= i0; --k)
@@ -52,8 +58,9 @@ TSR_API tsr_status tsr_tensor_reshape(tsr_tensor tensor, const int64_t* shape, i
   TSR_API_BEGIN
   require(out, "out");
   Tensor& t = tensor_arg(tensor, "tensor");
-  TSR_CHECK(ndim >= 0 && ndim <= TSR_MAX_DIMS, TSR_ERROR_TOO_MANY_DIMS,
-            "reshape: %d dimensions (at most %d)", ndim, TSR_MAX_DIMS);
+  TSR_CHECK(ndim >= 0, TSR_ERROR_INVALID_SHAPE, "reshape: negative ndim %d", ndim);
+  TSR_CHECK(ndim <= TSR_MAX_DIMS, TSR_ERROR_TOO_MANY_DIMS, "reshape: %d dimensions (at most %d)",
+            ndim, TSR_MAX_DIMS);
   TSR_CHECK(ndim == 0 || shape, TSR_ERROR_NULL_POINTER, "shape is null");
   int64_t dims[TSR_MAX_DIMS];
   int infer = -1;
@@ -150,11 +157,13 @@ TSR_API tsr_status tsr_tensor_slice(tsr_tensor tensor, const int64_t* starts, co
     int64_t start = starts[i] == INT64_MIN ? (step > 0 ? 0 : n - 1) : clamp(starts[i], true);
     int64_t stop = stops[i] == INT64_MAX ? (step > 0 ? n : -1) : clamp(stops[i], false);
     if (stops[i] == INT64_MIN) stop = -1;
-    int64_t len = step > 0 ? (stop > start ? (stop - start + step - 1) / step : 0)
-                           : (start > stop ? (start - stop + (-step) - 1) / (-step) : 0);
+    // In unsigned arithmetic: |step| may be as large as 2^63.
+    const uint64_t mag = step > 0 ? uint64_t(step) : uint64_t(0) - uint64_t(step);
+    const int64_t span = step > 0 ? stop - start : start - stop;
+    int64_t len = span > 0 ? int64_t(uint64_t(span - 1) / mag) + 1 : 0;
     sh[i] = len;
     if (len > 0) offset += start * st[i] * esize;
-    st[i] *= step;
+    if (len > 1) st[i] *= step;  // |step| < n here; a single element keeps any stride
   }
   *out = new_tensor_handle(t.view(offset, sh, st));
   TSR_API_END

@@ -42,8 +42,13 @@ void* CachingAllocator::allocate(size_t bytes, const void* stream_key, size_t* o
   auto range = cache_.equal_range(size);
   auto pick = cache_.end();
   for (auto it = range.first; it != range.second; ++it) {
-    if (it->second.stream_key == stream_key) { pick = it; break; }
-    if (pick == cache_.end() && fences_done(it->second)) pick = it;
+    const bool same = it->second.stream_key == stream_key;
+    if (!same && !cross_stream_reuse_) continue;
+    // Other streams that used the block must be done with it, also on S:
+    // S's own order says nothing about their work.
+    if (!fences_done(it->second)) continue;
+    pick = it;
+    if (same) break;
   }
   void* ptr = nullptr;
   if (pick != cache_.end()) {

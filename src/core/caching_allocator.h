@@ -1,7 +1,11 @@
 // The caching allocator every device uses: size classes, stream-aware reuse,
 // quota, statistics and trim, over a backend's raw DeviceMemory.
-// A block freed on stream S is reused on S at once (the stream orders the
-// work); on another stream only after fences recorded at free time complete.
+// A block freed on stream S is reused on S once the fences recorded at free
+// time (for the other streams that used it) complete; S's own work needs
+// none, the stream orders it. No fence covers S's own work, so on backends
+// with fences a block never moves to another stream (trim returns it to the
+// device instead, as PyTorch's allocator does); backends whose streams keep
+// memory alive themselves (the CPU) reuse blocks on any stream at once.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -44,6 +48,8 @@ class CachingAllocator {
   void trim();
   AllocatorStats stats() const;
   void reset_counters();
+  // False for backends with fences (see the top of this file).
+  void set_cross_stream_reuse(bool allowed) { cross_stream_reuse_ = allowed; }
 
  private:
   struct Cached {
@@ -57,6 +63,7 @@ class CachingAllocator {
 
   DeviceMemory* memory_;
   int64_t quota_;
+  bool cross_stream_reuse_ = true;
   mutable std::mutex mu_;
   std::multimap<size_t, Cached> cache_;
   AllocatorStats stats_;

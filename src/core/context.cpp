@@ -32,6 +32,7 @@ std::shared_ptr<Context> Context::create(const tsr_context_options& o) {
   void* probe = impl->memory()->create_fence(sp.get());
   ctx->uses_fences_ = probe != nullptr;
   if (probe) impl->memory()->destroy_fence(probe);
+  ctx->allocator_->set_cross_stream_reuse(!ctx->uses_fences_);
   ctx->default_stream_ = std::make_shared<Stream>(ctx.get(), nullptr, std::move(sp));
   ctx->default_stream_handle_ = HandleTable::instance().insert(HandleKind::Stream, ctx->default_stream_);
   return ctx;

@@ -34,7 +34,8 @@ class Context : public Object {
 
   std::atomic<int64_t> synchronizations{0};
   std::atomic<int64_t> ops_launched{0};
-  int64_t sync_base = 0, compile_base = 0;
+  // Written by tsr_context_reset_stats, read by get_stats, from any thread.
+  std::atomic<int64_t> sync_base{0}, compile_base{0};
 
  private:
   Context() = default;
@@ -70,7 +71,7 @@ class Event : public Object {
       : ctx_(std::move(ctx)), impl_(std::move(impl)) {}
   Context& context() { return *ctx_; }
   BackendEvent& impl() { return *impl_; }
-  bool recorded = false;
+  std::atomic<bool> recorded{false};  // set by tsr_event_record on any thread
 
  private:
   std::shared_ptr<Context> ctx_;

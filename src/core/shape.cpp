@@ -19,21 +19,20 @@ Shape make_shape(const int64_t* dims, int32_t ndim, tsr_dtype dtype) {
   TSR_CHECK(ndim == 0 || dims, TSR_ERROR_NULL_POINTER, "shape is null with ndim %d", ndim);
   Shape s;
   s.ndim = ndim;
-  int64_t n = 1;
-  bool zero = false;
   for (int i = 0; i < ndim; ++i) {
     TSR_CHECK(dims[i] >= 0, TSR_ERROR_INVALID_SHAPE, "dimension %d is negative (%lld)", i,
               (long long)dims[i]);
     s.dims[i] = dims[i];
-    if (dims[i] == 0) zero = true;
   }
-  if (!zero) {
-    const int64_t limit = INT64_MAX / dtype_size(dtype);
-    for (int i = 0; i < ndim; ++i) {
-      TSR_CHECK(n <= limit / s.dims[i], TSR_ERROR_SIZE_OVERFLOW,
-                "shape %s overflows: its byte size does not fit in int64", s.str().c_str());
-      n *= s.dims[i];
-    }
+  // Zero dimensions count as 1 here: strides (and their byte offsets) must
+  // fit in int64 even when there are no elements, as in [0, 2^62, 4].
+  const int64_t limit = INT64_MAX / dtype_size(dtype);
+  int64_t n = 1;
+  for (int i = 0; i < ndim; ++i) {
+    const int64_t d = s.dims[i] > 0 ? s.dims[i] : 1;
+    TSR_CHECK(n <= limit / d, TSR_ERROR_SIZE_OVERFLOW,
+              "shape %s overflows: its byte size does not fit in int64", s.str().c_str());
+    n *= d;
   }
   return s;
 }

@@ -40,6 +40,7 @@ CoreStorage* CoreStorage::wrap(const std::shared_ptr<Context>& ctx, void* data, 
 
 void CoreStorage::note_use(Stream& stream) {
   if (!ctx_->uses_fences() || &stream == alloc_stream_) return;
+  std::lock_guard<std::mutex> lock(uses_mu_);
   for (const auto& s : other_streams_)
     if (s.get() == &stream) return;
   other_streams_.push_back(stream.shared_from_this());
@@ -89,6 +90,7 @@ std::shared_ptr<Tensor> Tensor::view(int64_t offset, const Shape& shape,
 int64_t Tensor::nbytes() const { return numel() * dtype_size(dtype_); }
 
 bool Tensor::is_contiguous() const {
+  if (numel() == 0) return true;  // no element is out of place
   int64_t expect = 1;
   for (int i = shape_.ndim - 1; i >= 0; --i) {
     if (shape_.dims[i] != 1 && strides_[i] != expect) return false;

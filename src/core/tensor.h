@@ -2,6 +2,7 @@
 // dtype, shape, strides); views share the storage and keep it alive.
 #pragma once
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "core/context.h"
@@ -37,6 +38,7 @@ class CoreStorage : public Storage {
   // The allocating stream, to fence its own pending work at free time; a
   // stream that is gone was synchronized by its destructor.
   std::weak_ptr<Object> alloc_stream_ref_;
+  std::mutex uses_mu_;  // note_use runs on every thread that issues ops on this storage
   std::vector<std::shared_ptr<Object>> other_streams_;
 };
 

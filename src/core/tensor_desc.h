@@ -21,6 +21,7 @@ struct TensorDesc {
     return n;
   }
   bool is_contiguous() const {
+    if (numel() == 0) return true;  // no element is out of place
     int64_t expect = 1;
     for (int i = ndim - 1; i >= 0; --i) {
       if (shape[i] != 1 && strides[i] != expect) return false;

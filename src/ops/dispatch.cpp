@@ -19,7 +19,16 @@ std::shared_ptr<Tensor> prepare_output(const char* what, Context& ctx, Stream& s
   TSR_CHECK(out->dtype() == dtype, TSR_ERROR_DTYPE_MISMATCH,
             "%s: the output has dtype %s but the result has dtype %s", what,
             dtype_name(out->dtype()), dtype_name(dtype));
+  check_writable(what, *out);
   return out;
+}
+
+void check_writable(const char* what, const Tensor& t) {
+  for (int i = 0; i < t.ndim(); ++i)
+    TSR_CHECK(t.shape()[i] <= 1 || t.strides()[i] != 0, TSR_ERROR_INVALID_ARGUMENT,
+              "%s: the output %s is a broadcast view (stride 0 on axis %d): its elements share "
+              "memory, so writing them is a race",
+              what, t.shape().str().c_str(), i);
 }
 
 TensorDesc broadcast_desc(const Tensor& x, const Shape& to) {

@@ -14,6 +14,10 @@ std::shared_ptr<Tensor> prepare_output(const char* what, Context& ctx, Stream& s
                                        const Shape& shape, tsr_dtype dtype,
                                        const std::shared_ptr<Tensor>& out);
 
+// Throws TSR_ERROR_INVALID_ARGUMENT when `t` has a stride-0 axis of size > 1
+// (an expanded view): several elements would be written at one address.
+void check_writable(const char* what, const Tensor& t);
+
 // x's desc viewed with the shape `to` (stride 0 on broadcast axes).
 TensorDesc broadcast_desc(const Tensor& x, const Shape& to);
 

@@ -113,6 +113,7 @@ void copy_into(Tensor& dst, const Tensor& src, Stream& s) {
             "copy: destination shape %s differs from source shape %s", dst.shape().str().c_str(),
             src.shape().str().c_str());
   if (dst.numel() == 0) return;
+  check_writable("copy", dst);
   OpCall call;
   call.kind = OpKind::Copy;
   call.name = "copy";

@@ -30,6 +30,12 @@ TensorPtr matmul(const Tensor& a_in, const Tensor& b_in, bool trans_a, bool tran
             "matmul: beta = %g needs a caller-supplied output", beta);
   tsr_dtype dt = promote(a_in.dtype(), b_in.dtype(), what);
   TSR_CHECK(dt != TSR_BOOL, TSR_ERROR_DTYPE_MISMATCH, "matmul: not defined for bool");
+  // As in torch.addmm: integer products take integer scale factors only,
+  // rather than truncating 0.5 to 0 without a word.
+  TSR_CHECK(is_floating(dt) || (alpha == std::trunc(alpha) && beta == std::trunc(beta)),
+            TSR_ERROR_INVALID_ARGUMENT,
+            "matmul: %s operands need integral alpha and beta, got %g and %g", dtype_name(dt),
+            alpha, beta);
   TensorPtr a = as_dtype(a_in, dt, s), b = as_dtype(b_in, dt, s);
 
   // Work on descs in [batch..., rows, cols] form.

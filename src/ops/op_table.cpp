@@ -139,6 +139,13 @@ void binary_dtypes(tsr_binary_op op, tsr_dtype a, tsr_dtype b, tsr_dtype* comput
   finish_binary(info, promote(a, b, info.name), compute, result);
 }
 
+// Whether the whole number v lies in the range of the integer dtype d.
+static bool integer_fits(double v, tsr_dtype d) {
+  const int bits = int(dtype_size(d)) * 8;
+  if (is_unsigned_int(d)) return v >= 0 && v < std::ldexp(1.0, bits);
+  return v >= -std::ldexp(1.0, bits - 1) && v < std::ldexp(1.0, bits - 1);
+}
+
 void binary_scalar_dtypes(tsr_binary_op op, tsr_dtype a, double scalar, tsr_dtype* compute,
                           tsr_dtype* result) {
   const OpInfo& info = binary_info(op);
@@ -147,6 +154,15 @@ void binary_scalar_dtypes(tsr_binary_op op, tsr_dtype a, double scalar, tsr_dtyp
             TSR_ERROR_INVALID_ARGUMENT, "%s: NaN scalar with a %s tensor", info.name,
             dtype_name(a));
   bool integral = std::isfinite(scalar) && scalar == std::floor(scalar);
+  if (is_integer(a) && integral && !integer_fits(scalar, a)) {
+    // Saturating the scalar into a's dtype would silently change the result
+    // (uint8 x > -1 would be false for x = 0): comparisons compute exactly in
+    // float64, ops that would compute in a's dtype refuse.
+    if (is_comparison(op)) return finish_binary(info, TSR_FLOAT64, compute, result);
+    TSR_CHECK(info.rule == DtypeRule::Float || info.rule == DtypeRule::Logical,
+              TSR_ERROR_OUT_OF_RANGE, "%s: the scalar %.17g does not fit in %s", info.name,
+              scalar, dtype_name(a));
+  }
   tsr_dtype promoted = a;
   if (!is_floating(a) && !integral && info.rule != DtypeRule::Logical)
     promoted = is_comparison(op) ? TSR_FLOAT64 : TSR_FLOAT32;

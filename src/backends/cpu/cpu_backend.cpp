@@ -1,8 +1,10 @@
 // The built-in CPU backend: devices, contexts, host memory and op dispatch
 // onto CPU streams.
+#include <sys/mman.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -19,13 +21,21 @@ namespace {
 // Ops this small run inline when their stream is idle (see CpuStream).
 constexpr int64_t kInlineElements = 1 << 15;
 
+constexpr size_t kHugePage = size_t(2) << 20;
+constexpr size_t kHugeThreshold = size_t(4) << 20;
+
 class HostMemory : public DeviceMemory {
  public:
   Status allocate(size_t bytes, void** out) override {
-    // 64-byte alignment: cache lines and the widest vector loads.
-    size_t rounded = (bytes + 63) & ~size_t(63);
-    void* p = std::aligned_alloc(64, rounded ? rounded : 64);
+    // 64-byte alignment: cache lines and the widest vector loads. Large
+    // blocks are 2 MiB aligned and asked to be backed by transparent huge
+    // pages: streaming kernels then take far fewer TLB misses, and hardware
+    // prefetchers, which stop at page boundaries, run on.
+    const size_t align = bytes >= kHugeThreshold ? kHugePage : 64;
+    size_t rounded = (bytes + align - 1) & ~(align - 1);
+    void* p = std::aligned_alloc(align, rounded ? rounded : align);
     if (!p) return Status::Err(TSR_ERROR_OUT_OF_MEMORY, "aligned_alloc failed");
+    if (align == kHugePage) madvise(p, rounded, MADV_HUGEPAGE);  // advisory: failure is harmless
     *out = p;
     return Status::Ok();
   }
@@ -38,6 +48,12 @@ class HostMemory : public DeviceMemory {
 
 class CpuContext : public BackendContext {
  public:
+  // TESSERA_CPU_FAIL_OP=<op name> makes every launch of that op fail when
+  // it runs (asynchronously), so tests can exercise the deferred-error
+  // path; read once per context.
+  CpuContext() {
+    if (const char* op = std::getenv("TESSERA_CPU_FAIL_OP")) fail_op_ = op;
+  }
   DeviceMemory* memory() override { return &memory_; }
   Status create_stream(uint32_t, BackendStream** out) override {
     *out = new CpuStream();
@@ -67,10 +83,19 @@ class CpuContext : public BackendContext {
       }
     };
     auto task = std::make_shared<Task>(call);
-    bool small = call.out.numel() <= kInlineElements && call.kind != OpKind::Matmul &&
+    // Size by the larger of output and input: a reduction's output is small
+    // even when its input is large, and that work must stay asynchronous.
+    const int64_t work = std::max(call.out.numel(), call.n_in > 0 ? call.in[0].numel() : 0);
+    bool small = work <= kInlineElements && call.kind != OpKind::Matmul &&
                  call.kind != OpKind::Linear;
+    const bool inject = !fail_op_.empty() && fail_op_ == call.name;
     static_cast<CpuStream*>(stream)->submit(
-        call.name, [task] { TSR_GUARD_STATUS(execute(task->call)); }, small);
+        call.name,
+        [task, inject] {
+          if (inject) return Status::Err(TSR_ERROR_BACKEND, "injected failure (TESSERA_CPU_FAIL_OP)");
+          TSR_GUARD_STATUS(execute(task->call));
+        },
+        small);
     return Status::Ok();
   }
 
@@ -89,6 +114,7 @@ class CpuContext : public BackendContext {
 
  private:
   HostMemory memory_;
+  std::string fail_op_;
 };
 
 std::string cpu_model_name() {

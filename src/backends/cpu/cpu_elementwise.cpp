@@ -14,12 +14,37 @@ template <typename S> inline S* at(char* p, int64_t i, int64_t step) {
   return reinterpret_cast<S*>(p + i * step);
 }
 
+// Runs gen(i0, m, buf) over blocks of a contiguous output run, writing each
+// block with streaming stores (see kStreamingBytes).
+template <typename Out, typename Gen>
+void streamed(Out* o, int64_t n, Gen&& gen) {
+  constexpr int64_t kBlock = 1024;
+  alignas(64) Out buf[kBlock];
+  for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
+    const int64_t m = n - i0 < kBlock ? n - i0 : kBlock;
+    gen(i0, m, buf);
+    stream_copy(o + i0, buf, m * int64_t(sizeof(Out)));
+  }
+  stream_fence();
+}
+
+template <typename Out>
+bool use_streaming(const OpCall& c) {
+  return c.out.numel() * int64_t(sizeof(Out)) >= kStreamingBytes;
+}
+
 // out[i] = f(x[i]), storage types In -> Out.
 template <typename In, typename Out, typename F>
 void map1(const OpCall& c, F f) {
   const TensorDesc* d[2] = {&c.out, &c.in[0]};
+  const bool streaming = use_streaming<Out>(c);
   nd_loop<2>(d, [&](char** p, const int64_t* st, int64_t n) {
-    if (st[0] == sizeof(Out) && st[1] == sizeof(In)) {
+    if (streaming && st[0] == sizeof(Out) && st[1] == sizeof(In)) {
+      const In* x = reinterpret_cast<const In*>(p[1]);
+      streamed(reinterpret_cast<Out*>(p[0]), n, [&](int64_t i0, int64_t m, Out* buf) {
+        for (int64_t i = 0; i < m; ++i) store(buf + i, f(load(x + i0 + i)));
+      });
+    } else if (st[0] == sizeof(Out) && st[1] == sizeof(In)) {
       Out* o = reinterpret_cast<Out*>(p[0]);
       const In* x = reinterpret_cast<const In*>(p[1]);
       for (int64_t i = 0; i < n; ++i) store(o + i, f(load(x + i)));
@@ -33,11 +58,16 @@ void map1(const OpCall& c, F f) {
 template <typename In, typename Out, typename F>
 void map2(const OpCall& c, F f) {
   const TensorDesc* d[3] = {&c.out, &c.in[0], &c.in[1]};
+  const bool streaming = use_streaming<Out>(c);
   nd_loop<3>(d, [&](char** p, const int64_t* st, int64_t n) {
     Out* o = reinterpret_cast<Out*>(p[0]);
     const In* a = reinterpret_cast<const In*>(p[1]);
     const In* b = reinterpret_cast<const In*>(p[2]);
-    if (st[0] == sizeof(Out) && st[1] == sizeof(In) && st[2] == sizeof(In)) {
+    if (streaming && st[0] == sizeof(Out) && st[1] == sizeof(In) && st[2] == sizeof(In)) {
+      streamed(o, n, [&](int64_t i0, int64_t m, Out* buf) {
+        for (int64_t i = 0; i < m; ++i) store(buf + i, f(load(a + i0 + i), load(b + i0 + i)));
+      });
+    } else if (st[0] == sizeof(Out) && st[1] == sizeof(In) && st[2] == sizeof(In)) {
       for (int64_t i = 0; i < n; ++i) store(o + i, f(load(a + i), load(b + i)));
     } else if (st[0] == sizeof(Out) && st[1] == sizeof(In) && st[2] == 0) {
       const auto bv = load(b);
@@ -227,7 +257,7 @@ void arange_typed(const OpCall& c) {
   S* o = c.out.ptr<S>();
   const int64_t n = c.out.numel(), stride = c.out.strides[0];
   for (int64_t i = 0; i < n; ++i)
-    store(o + i * stride, math::convert<compute_t<S>>(c.scalar[0] + double(i) * c.scalar[1]));
+    store(o + i * stride, math::arange_value<compute_t<S>>(c.scalar[0], c.scalar[1], i));
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
 // Shared machinery of the CPU kernels: dtype dispatch, storage/compute type
 // mapping, and a parallel N-d loop that hands contiguous runs to a body.
 #pragma once
+#include <emmintrin.h>
 #include <omp.h>
 
 #include <cstdint>
 #include <type_traits>
 
+#include "backends/cpu/cpu_vec_math.h"
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/half.h"
@@ -28,6 +30,13 @@ template <> inline void store<float16>(float16* p, float v) { *p = to_float16(v)
 template <> inline void store<bfloat16>(bfloat16* p, float v) { *p = to_bfloat16(v); }
 template <> inline void store<bool>(bool* p, bool v) { *reinterpret_cast<uint8_t*>(p) = v ? 1 : 0; }
 template <> inline bool load<bool>(const bool* p) { return *reinterpret_cast<const uint8_t*>(p) != 0; }
+
+// As load(), through a branch-free float16 conversion, for loops that
+// should vectorize (the same value, bit for bit).
+template <typename S> TSR_CPU_INLINE compute_t<S> load_fast(const S* p) {
+  if constexpr (std::is_same_v<S, float16>) return half_to_float_vec(*p);
+  else return load(p);
+}
 
 template <typename T> constexpr bool is_half_v = std::is_same_v<T, float16> || std::is_same_v<T, bfloat16>;
 template <typename T> constexpr bool is_float_v = std::is_floating_point_v<T> || is_half_v<T>;
@@ -52,6 +61,27 @@ decltype(auto) dispatch(tsr_dtype dtype, F&& f) {
     default: fail(TSR_ERROR_INTERNAL, "dtype %d has no CPU kernel", int(dtype));
   }
 }
+
+// Outputs at least this large bypass the caches with streaming stores: the
+// result will not be re-read from cache, and skipping the write-allocate read
+// saves a quarter of a binary op's memory traffic.
+constexpr int64_t kStreamingBytes = int64_t(16) << 20;
+
+// Copies `bytes` from a cached scratch buffer to `dst` with non-temporal
+// stores where 16-byte aligned. Callers fence once at the end (stream_fence).
+inline void stream_copy(void* dst, const void* src, int64_t bytes) {
+  char* d = static_cast<char*>(dst);
+  const char* s = static_cast<const char*>(src);
+  int64_t head = (16 - (reinterpret_cast<uintptr_t>(d) & 15)) & 15;
+  if (head > bytes) head = bytes;
+  for (int64_t i = 0; i < head; ++i) d[i] = s[i];
+  int64_t i = head;
+  for (; i + 16 <= bytes; i += 16)
+    _mm_stream_si128(reinterpret_cast<__m128i*>(d + i),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)));
+  for (; i < bytes; ++i) d[i] = s[i];
+}
+inline void stream_fence() { _mm_sfence(); }
 
 // Elements per parallel chunk: below this, threads cost more than they save.
 constexpr int64_t kParallelGrain = 1 << 15;

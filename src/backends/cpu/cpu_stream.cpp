@@ -5,68 +5,85 @@
 namespace tsr::cpu {
 
 CpuStream::~CpuStream() {
-  {
-    std::unique_lock<std::mutex> lock(mu_);
-    idle_cv_.wait(lock, [&] { return queue_.empty() && !busy_; });
-    stop_ = true;
+  std::unique_lock<std::mutex> lock(state_->mu);
+  if (on_worker()) {
+    // Destroyed by a task's cleanup on our own worker: it cannot be joined
+    // from here. It finishes what is queued (event records at most, since
+    // no tensor of the dying context remains) and exits on its own.
+    state_->stop = true;
+    lock.unlock();
+    state_->work_cv.notify_all();
+    worker_.detach();
+    return;
   }
-  work_cv_.notify_all();
+  state_->idle_cv.wait(lock, [&] { return state_->queue.empty() && !state_->busy; });
+  state_->stop = true;
+  lock.unlock();
+  state_->work_cv.notify_all();
   if (worker_.joinable()) worker_.join();
 }
 
-void CpuStream::note_error(const char* name, const Status& st) {
-  if (st.ok() || !error_.ok()) return;
-  error_ = Status::Err(TSR_ERROR_ASYNC, std::string("asynchronous failure in op '") + name +
-                                            "': " + tsr_status_string(st.code) + ": " + st.message);
+void CpuStream::State::note_error(const char* name, const Status& st) {
+  if (st.ok() || !error.ok()) return;
+  error = Status::Err(TSR_ERROR_ASYNC, std::string("asynchronous failure in op '") + name +
+                                           "': " + tsr_status_string(st.code) + ": " + st.message);
 }
 
 void CpuStream::submit(const char* name, Task task, bool inline_ok) {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (inline_ok && queue_.empty() && !busy_) {
-    busy_ = true;
+  State& s = *state_;
+  std::unique_lock<std::mutex> lock(s.mu);
+  if (inline_ok && s.queue.empty() && !s.busy) {
+    s.busy = true;
     lock.unlock();
     Status st = task();
     lock.lock();
-    note_error(name, st);
-    busy_ = false;
-    if (!queue_.empty()) work_cv_.notify_one();
-    else idle_cv_.notify_all();
+    s.note_error(name, st);
+    s.busy = false;
+    if (!s.queue.empty()) s.work_cv.notify_one();
+    else s.idle_cv.notify_all();
     return;
   }
-  queue_.emplace_back(name, std::move(task));
-  if (!worker_.joinable()) worker_ = std::thread([this] { worker_loop(); });
-  work_cv_.notify_one();
+  s.queue.emplace_back(name, std::move(task));
+  if (!worker_.joinable()) {
+    worker_ = std::thread([state = state_] { worker_loop(state); });
+    s.worker_id = worker_.get_id();
+  }
+  s.work_cv.notify_one();
 }
 
-void CpuStream::worker_loop() {
-  std::unique_lock<std::mutex> lock(mu_);
+void CpuStream::worker_loop(const std::shared_ptr<State>& state) {
+  State& s = *state;
+  std::unique_lock<std::mutex> lock(s.mu);
   for (;;) {
-    work_cv_.wait(lock, [&] { return stop_ || (!queue_.empty() && !busy_); });
-    if (stop_ && queue_.empty()) return;
-    auto item = std::move(queue_.front());
-    queue_.pop_front();
-    busy_ = true;
+    s.work_cv.wait(lock, [&] { return s.stop || (!s.queue.empty() && !s.busy); });
+    if (s.stop && s.queue.empty()) return;
+    auto item = std::move(s.queue.front());
+    s.queue.pop_front();
+    s.busy = true;
     lock.unlock();
     Status st = item.second();
     item.second = nullptr;  // drop captured references before reporting idle
     lock.lock();
-    note_error(item.first, st);
-    busy_ = false;
-    if (queue_.empty()) idle_cv_.notify_all();
+    s.note_error(item.first, st);
+    s.busy = false;
+    if (s.queue.empty()) s.idle_cv.notify_all();
   }
 }
 
 Status CpuStream::synchronize() {
-  std::unique_lock<std::mutex> lock(mu_);
-  idle_cv_.wait(lock, [&] { return queue_.empty() && !busy_; });
-  Status st = std::move(error_);
-  error_ = Status::Ok();
+  std::unique_lock<std::mutex> lock(state_->mu);
+  // On our own worker (the context dying in a task's cleanup) there is
+  // nothing to wait for that this thread is not already running.
+  if (!on_worker())
+    state_->idle_cv.wait(lock, [&] { return state_->queue.empty() && !state_->busy; });
+  Status st = std::move(state_->error);
+  state_->error = Status::Ok();
   return st;
 }
 
 Status CpuStream::query(bool* done) {
-  std::lock_guard<std::mutex> lock(mu_);
-  *done = queue_.empty() && !busy_;
+  std::lock_guard<std::mutex> lock(state_->mu);
+  *done = state_->queue.empty() && !state_->busy;
   return Status::Ok();
 }
 

@@ -33,16 +33,24 @@ class CpuStream : public BackendStream {
   Status wait(BackendEvent* event) override;
 
  private:
-  void worker_loop();
-  void note_error(const char* name, const Status& st);
+  // Shared with the worker thread, so the worker may outlive the stream: a
+  // task's cleanup can drop the last reference to the context, destroying
+  // its default stream on that stream's own worker.
+  struct State {
+    std::mutex mu;
+    std::condition_variable work_cv, idle_cv;
+    std::deque<std::pair<const char*, Task>> queue;
+    bool busy = false;
+    bool stop = false;
+    std::thread::id worker_id;
+    Status error;  // the first asynchronous failure, reported at the next synchronize
+    void note_error(const char* name, const Status& st);
+  };
+  static void worker_loop(const std::shared_ptr<State>& state);
+  bool on_worker() const { return std::this_thread::get_id() == state_->worker_id; }
 
-  std::mutex mu_;
-  std::condition_variable work_cv_, idle_cv_;
-  std::deque<std::pair<const char*, Task>> queue_;
-  bool busy_ = false;
-  bool stop_ = false;
+  std::shared_ptr<State> state_ = std::make_shared<State>();
   std::thread worker_;
-  Status error_;  // the first asynchronous failure, reported at the next synchronize
 };
 
 class CpuEvent : public BackendEvent {

@@ -1,0 +1,23 @@
+using System;
+
+namespace Tessera
+{
+    /// <summary>Facts about the native library.</summary>
+    public static class Library
+    {
+        /// <summary>The version of the libtessera that was loaded.</summary>
+        public static unsafe Version Version
+        {
+            get
+            {
+                int major, minor, patch;
+                Error.Check(Native.tsr_version(&major, &minor, &patch));
+                return new Version(major, minor, patch);
+            }
+        }
+
+        /// <summary>The version of tessera.h these bindings were generated from.</summary>
+        public static Version HeaderVersion =>
+            new Version(Native.TSR_VERSION_MAJOR, Native.TSR_VERSION_MINOR, Native.TSR_VERSION_PATCH);
+    }
+}

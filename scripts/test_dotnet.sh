@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the C# bindings, their tests, the MLP example and the tiny-op bench
+# with Mono's C# compiler, then runs the tests with mono. Prints
+# "N passed, N failed" and exits non-zero when a test fails or the generated
+# P/Invoke layer is stale. Needs libtessera built (build/lib, or TESSERA_LIB_DIR)
+# and mono-mcs + mono-runtime. Extra arguments filter tests by name.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${TESSERA_BUILD_DIR:-$root/build}"
+lib="${TESSERA_LIB_DIR:-$build/lib}"
+out="$build/dotnet"
+
+python3 "$root/tools/gen_dotnet.py" --check
+if [ ! -e "$lib/libtessera.so" ]; then
+  echo "test_dotnet: libtessera.so not found in $lib: build the library first" \
+       "(cmake -S . -B build -G Ninja && ninja -C build tessera) or set TESSERA_LIB_DIR" >&2
+  exit 1
+fi
+if ! command -v mcs >/dev/null || ! command -v mono >/dev/null; then
+  echo "test_dotnet: mcs/mono not found (apt-get install mono-mcs mono-runtime)" >&2
+  exit 1
+fi
+
+mkdir -p "$out"
+# C# 7.2 is the newest that mcs accepts (Span<T> and ref locals included).
+mcs_flags=(-langversion:7.2 -unsafe -optimize+ -warnaserror+ -nologo)
+mcs "${mcs_flags[@]}" -target:library -out:"$out/Tessera.dll" "$root"/bindings/dotnet/src/*.cs
+mcs "${mcs_flags[@]}" -r:"$out/Tessera.dll" -out:"$out/Tessera.Tests.exe" "$root"/bindings/dotnet/tests/*.cs
+mcs "${mcs_flags[@]}" -r:"$out/Tessera.dll" -out:"$out/MlpInference.exe" "$root/examples/dotnet/MlpInference.cs"
+mcs "${mcs_flags[@]}" -r:"$out/Tessera.dll" -out:"$out/BenchTinyOp.exe" "$root/bench/dotnet/BenchTinyOp.cs"
+
+export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+exec mono --debug "$out/Tessera.Tests.exe" "$@"
