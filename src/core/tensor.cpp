@@ -11,7 +11,6 @@ CoreStorage* CoreStorage::allocate(const std::shared_ptr<Context>& ctx, int64_t 
   s->ctx_ = ctx;
   s->bytes_ = bytes;
   s->alloc_stream_ = &stream;
-  if (ctx->uses_fences()) s->alloc_stream_ref_ = stream.shared_from_this();
   try {
     s->base_ = ctx->allocator().allocate(size_t(bytes), &stream, &s->block_size_);
     if (ctx->zero_on_allocate() && s->block_size_ > 0)
@@ -50,10 +49,6 @@ CoreStorage::~CoreStorage() {
   if (block_size_) {
     std::vector<void*> fences;
     DeviceMemory* mem = ctx_->impl().memory();
-    // The allocating stream's queued work may still use the block: another
-    // stream may take it only after that work (the same stream at once, in order).
-    if (auto a = alloc_stream_ref_.lock())
-      if (void* f = mem->create_fence(&static_cast<Stream*>(a.get())->impl())) fences.push_back(f);
     for (const auto& o : other_streams_) {
       auto* s = static_cast<Stream*>(o.get());
       if (void* f = mem->create_fence(&s->impl())) fences.push_back(f);

@@ -35,9 +35,6 @@ class CoreStorage : public Storage {
   tsr_deleter deleter_ = nullptr;
   void* user_data_ = nullptr;
   Stream* alloc_stream_ = nullptr;
-  // The allocating stream, to fence its own pending work at free time; a
-  // stream that is gone was synchronized by its destructor.
-  std::weak_ptr<Object> alloc_stream_ref_;
   std::mutex uses_mu_;  // note_use runs on every thread that issues ops on this storage
   std::vector<std::shared_ptr<Object>> other_streams_;
 };
