@@ -119,7 +119,8 @@ Status ClContext::check_dtypes(const OpCall& call) const {
     if (d == TSR_FLOAT16 && !device_.fp16)
       return Status::Err(TSR_ERROR_UNSUPPORTED,
                          std::string(call.name) + ": float16 is not supported on OpenCL device " +
-                             device_label(device_) + ": it lacks cl_khr_fp16");
+                             device_label(device_) +
+                             ": it is disabled (TESSERA_OPENCL_DISABLE_FP16)");
     return Status::Ok();
   };
   Status st = check(call.compute_dtype);
