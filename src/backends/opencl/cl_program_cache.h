@@ -26,6 +26,7 @@ struct Kernel {
   std::mutex mu;
   std::string name;
   size_t max_local = 1;  // CL_KERNEL_WORK_GROUP_SIZE on this device
+  uint32_t enqueued_locals = 0;  // bit log2(local): enqueued with that size (under mu)
 };
 
 class ProgramCache {
