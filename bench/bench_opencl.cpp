@@ -2,6 +2,7 @@
 // plugin is present and with the CPU backend (same process, same inputs):
 //   - SGEMM n^3 through tsr_matmul (default n = 4096 and 8192);
 //   - a large float32 add, as bandwidth (read a, read b, write out);
+//   - a tiny (16-element) add back to back, as microseconds per call;
 //   - cold start: a fresh process creates an OpenCL context and runs its
 //     first matmul (256^3 float32), with the Tessera program cache on disk
 //     empty, then warm. Children are started with posix_spawn (no fork of
@@ -143,6 +144,31 @@ double add_gbps(tsr_context ctx, int64_t n, int runs) {
   tsr_tensor_release(b);
   tsr_tensor_release(c);
   return 3.0 * 4.0 * double(n) / (ms * 1e-3) / 1e9;
+}
+
+// Microseconds per back-to-back 16-element float32 add into a preallocated
+// output (wall-clock over `iters` calls and one synchronize): the launch
+// path's cost (kernel lookup, arguments, enqueue, tracking), not bandwidth.
+double tiny_add_us(tsr_context ctx, int iters) {
+  tsr_tensor a = random_tensor(ctx, {16}, 5), b = random_tensor(ctx, {16}, 6), c = nullptr;
+  if (tsr_binary(TSR_ADD, a, b, nullptr, &c) != TSR_OK || tsr_context_synchronize(ctx) != TSR_OK) {
+    tsr_tensor_release(c);
+    tsr_tensor_release(a);
+    tsr_tensor_release(b);
+    return -1;
+  }
+  std::vector<double> us;
+  for (int r = 0; r < 3; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < iters; ++i) CHECK(tsr_binary(TSR_ADD, a, b, nullptr, &c));
+    CHECK(tsr_context_synchronize(ctx));
+    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
+                     .count() / iters);
+  }
+  tsr_tensor_release(a);
+  tsr_tensor_release(b);
+  tsr_tensor_release(c);
+  return median(us);
 }
 
 // ---- cold start -------------------------------------------------------------
@@ -377,6 +403,8 @@ int main(int argc, char** argv) {
     const double b = cu ? add_gbps(cu, opt.add_elements, opt.runs) : -1;
     row(label, a, b, add_gbps(cpu, opt.add_elements, opt.runs));
   }
+  row("tiny add 16 f32 (us/op)", tiny_add_us(cl, 20000), cu ? tiny_add_us(cu, 20000) : -1,
+      tiny_add_us(cpu, 20000));
   print_libraries();
   if (cu) tsr_context_release(cu);
   tsr_context_release(cpu);

@@ -196,10 +196,9 @@ inline Child spawn_self(const std::vector<std::string>& args, const std::vector<
   std::vector<char*> envp, argv;
   for (auto& e : envs) envp.push_back(e.data());
   envp.push_back(nullptr);
+  // /proc/self/exe, not its target: it still runs this binary when a
+  // rebuild has replaced the file meanwhile.
   std::string self = "/proc/self/exe";
-  char resolved[4096];
-  const ssize_t len = readlink("/proc/self/exe", resolved, sizeof(resolved) - 1);
-  if (len > 0) self.assign(resolved, size_t(len));
   std::vector<std::string> args_copy = args;
   argv.push_back(self.data());
   for (auto& a : args_copy) argv.push_back(a.data());
