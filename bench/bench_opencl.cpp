@@ -2,14 +2,17 @@
 // plugin is present and with the CPU backend (same process, same inputs):
 //   - SGEMM n^3 through tsr_matmul (default n = 4096 and 8192);
 //   - a large float32 add, as bandwidth (read a, read b, write out);
+//   - a tiny (16-element) add back to back, as microseconds per call;
 //   - cold start: a fresh process creates an OpenCL context and runs its
-//     first linear (GEMM + bias + ReLU), with the Tessera program cache on
-//     disk empty, then warm.
+//     first matmul (256^3 float32), with the Tessera program cache on disk
+//     empty, then warm. Children are started with posix_spawn (no fork of
+//     a process with an OpenCL driver running).
 // Times are device times from events (medians after warm-up); cold starts
 // are wall-clock in child processes. Usage:
 //   bench_opencl [--sizes=4096,8192] [--add-elements=134217728] [--runs=10]
 //                [--cold-runs=5] [--skip-cuda]
 #include <dlfcn.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -143,40 +146,63 @@ double add_gbps(tsr_context ctx, int64_t n, int runs) {
   return 3.0 * 4.0 * double(n) / (ms * 1e-3) / 1e9;
 }
 
+// Microseconds per back-to-back 16-element float32 add into a preallocated
+// output (wall-clock over `iters` calls and one synchronize): the launch
+// path's cost (kernel lookup, arguments, enqueue, tracking), not bandwidth.
+double tiny_add_us(tsr_context ctx, int iters) {
+  tsr_tensor a = random_tensor(ctx, {16}, 5), b = random_tensor(ctx, {16}, 6), c = nullptr;
+  if (tsr_binary(TSR_ADD, a, b, nullptr, &c) != TSR_OK || tsr_context_synchronize(ctx) != TSR_OK) {
+    tsr_tensor_release(c);
+    tsr_tensor_release(a);
+    tsr_tensor_release(b);
+    return -1;
+  }
+  std::vector<double> us;
+  for (int r = 0; r < 3; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < iters; ++i) CHECK(tsr_binary(TSR_ADD, a, b, nullptr, &c));
+    CHECK(tsr_context_synchronize(ctx));
+    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
+                     .count() / iters);
+  }
+  tsr_tensor_release(a);
+  tsr_tensor_release(b);
+  tsr_tensor_release(c);
+  return median(us);
+}
+
 // ---- cold start -------------------------------------------------------------
 
-// Child mode: context creation + first linear, wall-clock, printed.
+// Child mode: context creation + first matmul, wall-clock, printed.
 int cold_start_child() {
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   tsr_context ctx = open_context(TSR_DEVICE_OPENCL);
   const auto t1 = clock::now();
   const int64_t n = 256;
-  std::vector<float> host(static_cast<size_t>(n * n)), bias(static_cast<size_t>(n));
+  std::vector<float> host(static_cast<size_t>(n * n));
   for (size_t i = 0; i < host.size(); ++i) host[i] = float(int(i % 17) - 8) / 8.0f;
-  for (size_t i = 0; i < bias.size(); ++i) bias[i] = float(i % 5) / 4.0f;
-  const int64_t shape[] = {n, n}, bshape[] = {n};
-  tsr_tensor x = nullptr, w = nullptr, b = nullptr, y = nullptr;
+  const int64_t shape[] = {n, n};
+  tsr_tensor x = nullptr, w = nullptr, y = nullptr;
   CHECK(tsr_tensor_from_host(ctx, host.data(), n * n * 4, shape, 2, TSR_FLOAT32, nullptr, &x));
   CHECK(tsr_tensor_from_host(ctx, host.data(), n * n * 4, shape, 2, TSR_FLOAT32, nullptr, &w));
-  CHECK(tsr_tensor_from_host(ctx, bias.data(), n * 4, bshape, 1, TSR_FLOAT32, nullptr, &b));
-  CHECK(tsr_linear(x, w, b, TSR_ACTIVATION_RELU, nullptr, &y));
+  CHECK(tsr_matmul(x, w, 0, 0, 1, 0, nullptr, &y));
   CHECK(tsr_context_synchronize(ctx));
   const auto t2 = clock::now();
   tsr_stats st{};
   st.size = sizeof(st);
   CHECK(tsr_context_get_stats(ctx, &st));
-  std::printf("CONTEXT_MS=%.3f\nFIRST_LINEAR_MS=%.3f\nCOMPILATIONS=%lld\n",
+  std::printf("CONTEXT_MS=%.3f\nFIRST_MATMUL_MS=%.3f\nCOMPILATIONS=%lld\n",
               std::chrono::duration<double, std::milli>(t1 - t0).count(),
               std::chrono::duration<double, std::milli>(t2 - t1).count(),
               (long long)st.kernel_compilations);
-  for (tsr_tensor t : {x, w, b, y}) tsr_tensor_release(t);
+  for (tsr_tensor t : {x, w, y}) tsr_tensor_release(t);
   tsr_context_release(ctx);
   return 0;
 }
 
 struct ColdRun {
-  double context_ms = -1, linear_ms = -1;
+  double context_ms = -1, matmul_ms = -1;
   long long compilations = -1;
 };
 
@@ -196,15 +222,19 @@ ColdRun run_cold_child(const char* self, const std::string& cache_dir) {
   envp.push_back(nullptr);
   char mode[] = "--cold-start-child";
   char* argv[] = {const_cast<char*>(self), mode, nullptr};
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], 1);
-    close(fds[0]);
-    close(fds[1]);
-    execve(self, argv, envp.data());
-    _exit(127);
-  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, self, &actions, nullptr, argv, envp.data());
+  posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    std::fprintf(stderr, "posix_spawn(%s): %s\n", self, std::strerror(rc));
+    return {};
+  }
   std::string out;
   char buf[1024];
   ssize_t n;
@@ -215,7 +245,7 @@ ColdRun run_cold_child(const char* self, const std::string& cache_dir) {
   ColdRun r;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return r;
   r.context_ms = value_after(out, "CONTEXT_MS=");
-  r.linear_ms = value_after(out, "FIRST_LINEAR_MS=");
+  r.matmul_ms = value_after(out, "FIRST_MATMUL_MS=");
   r.compilations = (long long)value_after(out, "COMPILATIONS=");
   return r;
 }
@@ -226,8 +256,8 @@ void print_cold(const char* label, const std::vector<ColdRun>& runs) {
   for (const auto& r : runs) {
     if (r.context_ms < 0) continue;
     ctx.push_back(r.context_ms);
-    lin.push_back(r.linear_ms);
-    total.push_back(r.context_ms + r.linear_ms);
+    lin.push_back(r.matmul_ms);
+    total.push_back(r.context_ms + r.matmul_ms);
     comp = r.compilations;
   }
   if (total.empty()) {
@@ -373,6 +403,8 @@ int main(int argc, char** argv) {
     const double b = cu ? add_gbps(cu, opt.add_elements, opt.runs) : -1;
     row(label, a, b, add_gbps(cpu, opt.add_elements, opt.runs));
   }
+  row("tiny add 16 f32 (us/op)", tiny_add_us(cl, 20000), cu ? tiny_add_us(cu, 20000) : -1,
+      tiny_add_us(cpu, 20000));
   print_libraries();
   if (cu) tsr_context_release(cu);
   tsr_context_release(cpu);
@@ -380,10 +412,10 @@ int main(int argc, char** argv) {
 
   // Cold starts: fresh processes; the first of each series fills a new,
   // empty cache directory, the rest of that series find it warm.
-  std::printf("\nCold start: new process, OpenCL context + first linear 256x256 (+bias, ReLU), "
+  std::printf("\nCold start: new process, OpenCL context + first matmul 256^3 float32, "
               "wall-clock ms, median of %d\n", opt.cold_runs);
   std::printf("| %-36s | %10s | %10s | %10s | %8s |\n", "Tessera disk cache", "context",
-              "1st linear", "total", "compiles");
+              "1st matmul", "total", "compiles");
   std::printf("|%s|%s|%s|%s|%s|\n", std::string(38, '-').c_str(), std::string(12, '-').c_str(),
               std::string(12, '-').c_str(), std::string(12, '-').c_str(), std::string(10, '-').c_str());
   std::vector<ColdRun> empty, warm;

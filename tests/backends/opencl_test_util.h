@@ -2,18 +2,26 @@
 // contexts on the OpenCL and CPU backends, inputs laid out contiguous,
 // permuted or sliced with steps (same logical values), special values
 // (NaN, infinities, integer extremes), byte-exact downloads, and running
-// this test binary again as a child process.
+// this test binary again as a child process (posix_spawn).
 #pragma once
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 extern char** environ;
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -167,15 +175,15 @@ inline tsr_tensor make_tensor(tsr_context ctx, const Host& h, tsr_dtype dtype, L
 
 // This test binary started again as a child process with `args` and extra
 // environment entries (NAME=value, overriding inherited ones); its stdout
-// and stderr come back through a pipe.
+// and stderr come back through a pipe. posix_spawn, not fork(): no
+// pthread_atfork handler of an OpenCL driver this process initialised runs,
+// and the child starts from a fresh image (NVIDIA's driver is not fork-safe).
 struct Child {
   pid_t pid = -1;
   int fd = -1;
 };
 
 inline Child spawn_self(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-  // Everything the child needs is built before fork(): after it, only
-  // async-signal-safe calls.
   std::vector<std::string> envs;
   for (char** e = environ; *e; ++e) {
     std::string entry = *e;
@@ -188,40 +196,69 @@ inline Child spawn_self(const std::vector<std::string>& args, const std::vector<
   std::vector<char*> envp, argv;
   for (auto& e : envs) envp.push_back(e.data());
   envp.push_back(nullptr);
-  static char self[] = "/proc/self/exe";
+  // /proc/self/exe, not its target: it still runs this binary when a
+  // rebuild has replaced the file meanwhile.
+  std::string self = "/proc/self/exe";
   std::vector<std::string> args_copy = args;
-  argv.push_back(self);
+  argv.push_back(self.data());
   for (auto& a : args_copy) argv.push_back(a.data());
   argv.push_back(nullptr);
-  int fds[2];
   Child c;
-  if (pipe(fds) != 0) return c;
-  c.pid = fork();
-  if (c.pid == 0) {
-    dup2(fds[1], 1);
-    dup2(fds[1], 2);
-    close(fds[0]);
-    close(fds[1]);
-    execve(self, argv.data(), envp.data());
-    _exit(127);
-  }
+  int fds[2];
+  // Close-on-exec: a second child spawned meanwhile must not hold this pipe.
+  if (pipe2(fds, O_CLOEXEC) != 0) return c;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);  // dup2 clears close-on-exec
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, self.c_str(), &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    ADD_FAILURE() << "posix_spawn(" << self << "): " << std::strerror(rc);
+    return c;
+  }
+  c.pid = pid;
   c.fd = fds[0];
   return c;
 }
 
-// Waits for the child; returns its exit status (-1 when it did not exit
-// normally) and its output in *output.
-inline int wait_child(Child c, std::string* output) {
+// Waits for the child (at most `timeout_s`; then kills it); returns its exit
+// status, or -1 when it did not exit normally, with its output in *output
+// and how it ended appended when that was not a normal exit.
+inline int wait_child(Child c, std::string* output, int timeout_s = 600) {
   output->clear();
   if (c.pid < 0) return -1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  bool timed_out = false;
   char buf[4096];
-  ssize_t n;
-  while ((n = read(c.fd, buf, sizeof(buf))) > 0) output->append(buf, size_t(n));
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      kill(c.pid, SIGKILL);
+      break;
+    }
+    pollfd p{c.fd, POLLIN, 0};
+    const int r = poll(&p, 1, int(std::min<int64_t>(left.count(), 1000)));
+    if (r < 0 && errno == EINTR) continue;
+    if (r == 0) continue;
+    const ssize_t n = read(c.fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // EOF: the child (and anything it started) closed the pipe
+    output->append(buf, size_t(n));
+  }
   close(c.fd);
   int status = 0;
-  waitpid(c.pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) *output += "\n[child timed out after " + std::to_string(timeout_s) + " s, killed]";
+  if (WIFSIGNALED(status))
+    *output += "\n[child killed by signal " + std::to_string(WTERMSIG(status)) + "]";
+  return WIFEXITED(status) && !timed_out ? WEXITSTATUS(status) : -1;
 }
 
 inline int run_self(const std::vector<std::string>& args, const std::vector<std::string>& env,

@@ -140,12 +140,15 @@ TEST_F(OpenclDiskCache, CorruptAndRefusedFilesAreRebuilt) {
   ASSERT_GT(run_child(), 0);
   auto files = cache_files();
   ASSERT_GE(files.size(), 2u);
-  // A flipped byte in the payload: the checksum no longer matches.
+  // A flipped byte in the payload (the last byte is always in the binary):
+  // the checksum no longer matches.
   std::string data = read_file(files[0]);
-  data[data.size() - 100] ^= 0x5a;
+  data.back() = char(data.back() ^ 0x5a);
   write_file(files[0], data);
-  // A well-formed file (header, key, checksum) whose binary is garbage: the
-  // cache accepts it, the driver refuses it. The format: 8-byte magic, key
+  // A well-formed file (header, key, checksum) whose binary is text no
+  // driver takes for a program (a fixed pattern, not random bytes, so every
+  // run and every driver sees the same input): the cache accepts it, the
+  // driver refuses it. The format: 8-byte magic, key
   // length, binary length, FNV-1a 64 checksum of key + binary (little
   // endian), then the key text and the binary.
   std::string refused = read_file(files[1]);
@@ -156,7 +159,9 @@ TEST_F(OpenclDiskCache, CorruptAndRefusedFilesAreRebuilt) {
     return v;
   };
   const uint64_t key_len = get64(8);
-  for (size_t i = 32 + size_t(key_len); i < refused.size(); ++i) refused[i] = char(rng()() & 0xff);
+  const std::string junk = "this is not an OpenCL program binary\n";
+  for (size_t i = 32 + size_t(key_len); i < refused.size(); ++i)
+    refused[i] = junk[(i - 32 - size_t(key_len)) % junk.size()];
   uint64_t h = 0xcbf29ce484222325ull;
   for (size_t i = 32; i < refused.size(); ++i) {
     h ^= uint8_t(refused[i]);

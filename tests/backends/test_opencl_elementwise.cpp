@@ -6,6 +6,7 @@
 // saturating casts); floating results within the dtype's tolerance (OpenCL's
 // math functions may differ from libm by a few ulp), with NaNs in the same
 // places. Dtypes the device lacks must fail with TSR_ERROR_UNSUPPORTED.
+#include <climits>
 #include <functional>
 #include <memory>
 
@@ -251,3 +252,58 @@ TEST_F(OpenclElementwise, RandomMatchesTheCpuDrawForDraw) {
 }
 
 }  // namespace
+
+// A contiguous 1-d view of `h` that starts `offset` elements into its buffer.
+tsr_tensor offset_view(tsr_context ctx, const Host& h, tsr_dtype d, int64_t offset) {
+  Host padded = special_host({h.numel() + offset}, d);
+  for (int64_t i = 0; i < h.numel(); ++i) padded.data[size_t(offset + i)] = h.data[size_t(i)];
+  TensorGuard base(upload(ctx, padded, d));
+  const int64_t start = offset, stop = INT64_MAX, step = 1;
+  tsr_tensor out = nullptr;
+  EXPECT_EQ(tsr_tensor_slice(base, &start, &stop, &step, &out), TSR_OK) << tsr_last_error_message();
+  return out;
+}
+
+// Contiguous binary kernels take 4 elements per work-item when every offset
+// is a multiple of 4, one otherwise: every length (tails of 1 to 3), every
+// alignment of inputs and of a caller's output view, each dtype, against the
+// CPU. Forms: a + b, a < b, 3 * a (scalar first).
+TEST_F(OpenclElementwise, ContiguousBinaryEveryAlignmentAndLength) {
+  const int64_t offsets[][3] = {{0, 0, 0}, {4, 8, 0}, {1, 1, 1}, {0, 2, 0}, {0, 0, 3}, {4, 4, 4}};
+  for (tsr_dtype d : all_dtypes()) {
+    if (!dtype_supported(info_, d)) continue;
+    for (int64_t n : {1, 3, 4, 5, 8, 67, 1030}) {
+      Host a = special_host({n}, d), b = special_host({n}, d);
+      TensorGuard ca(upload(*cpu_, a, d)), cb(upload(*cpu_, b, d));
+      for (const auto& off : offsets) {
+        const std::string what = name_of(d) + " n=" + std::to_string(n) + " offsets " +
+                                 std::to_string(off[0]) + "," + std::to_string(off[1]) + "," +
+                                 std::to_string(off[2]);
+        SCOPED_TRACE(what);
+        TensorGuard ga(offset_view(*cl_, a, d, off[0])), gb(offset_view(*cl_, b, d, off[1]));
+        for (int form = 0; form < 3; ++form) {
+          // Arithmetic is not defined on bool: maximum (logical or) instead.
+          const bool is_bool = d == TSR_BOOL;
+          auto run = [&](tsr_tensor x, tsr_tensor y, tsr_tensor* out) {
+            if (form == 0) return tsr_binary(is_bool ? TSR_MAXIMUM : TSR_ADD, x, y, nullptr, out);
+            if (form == 1) return tsr_binary(TSR_LESS, x, y, nullptr, out);
+            return tsr_binary_scalar(is_bool ? TSR_MAXIMUM : TSR_MULTIPLY, x, is_bool ? 0.0 : 3.0, 1,
+                                     nullptr, out);
+          };
+          TensorGuard want;
+          ASSERT_TSR_OK(run(ca, cb, want.out()));
+          tsr_dtype out_d = TSR_BOOL;
+          ASSERT_TSR_OK(tsr_tensor_dtype(want, &out_d));
+          // Into a caller's output view at its own offset.
+          TensorGuard got(offset_view(*cl_, special_host({n}, out_d), out_d, off[2]));
+          ASSERT_TSR_OK(run(ga, gb, got.out()));
+          if (is_float(out_d)) {
+            EXPECT_TRUE(all_close(download(got), download(want).data, tolerance(out_d))) << form;
+          } else {
+            EXPECT_EQ(raw_bytes(got), raw_bytes(want)) << form;
+          }
+        }
+      }
+    }
+  }
+}

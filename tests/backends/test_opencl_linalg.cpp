@@ -224,6 +224,15 @@ TEST_F(OpenclLinalg, ReduceLargeAndSpecialCases) {
   for (tsr_reduce_op op : {TSR_MIN, TSR_MAX, TSR_ARGMIN, TSR_ARGMAX, TSR_SUM})
     for (std::vector<int32_t> axes : {std::vector<int32_t>{}, std::vector<int32_t>{1}})
       check_reduce(ctx(), info_, op, TSR_FLOAT32, h, axes, false, Layout::Contiguous);
+  // var/std with n - correction <= 0: NaN (Array API).
+  Host v = random_host({4, 5}, TSR_FLOAT32);
+  for (tsr_reduce_op op : {TSR_VAR, TSR_STD})
+    for (double correction : {5.0, 7.0}) {
+      TensorGuard tv(upload(ctx(), v, TSR_FLOAT32)), r;
+      const int32_t axis = 1;
+      ASSERT_TSR_OK(tsr_reduce(op, tv, &axis, 1, 0, correction, nullptr, r.out()));
+      for (double g : download(r).data) EXPECT_TRUE(std::isnan(g)) << g;
+    }
   // Reducing an empty axis: the identities, and NaN for the mean.
   Host e = random_host({3, 0}, TSR_FLOAT32);
   for (tsr_reduce_op op : {TSR_SUM, TSR_PROD, TSR_MEAN, TSR_ANY, TSR_ALL})
@@ -510,6 +519,40 @@ void check_row_op(tsr_context ctx, const tsr_device_info& info, RowOp op, tsr_dt
     }
   }
   EXPECT_TRUE(all_close(download(out), want, tolerance(d) * 8));
+}
+
+TEST_F(OpenclLinalg, NormParametersOfAnotherDtype) {
+  // gamma/beta in another dtype than x: converted, as the CPU does.
+  for (auto [xd, pd] : {std::pair{TSR_FLOAT32, TSR_FLOAT64}, std::pair{TSR_BFLOAT16, TSR_FLOAT32},
+                        std::pair{TSR_FLOAT64, TSR_FLOAT32}}) {
+    if (!dtype_supported(info_, xd) || !dtype_supported(info_, pd)) continue;
+    SCOPED_TRACE(std::string(tsr_dtype_name(xd)) + " with " + tsr_dtype_name(pd) + " parameters");
+    for (int64_t cols : {1, 9, 300}) {
+      Host x = random_host({6, cols}, xd), g = random_host({cols}, pd, 0.5, 2), b = random_host({cols}, pd);
+      TensorGuard tx(upload(ctx(), x, xd)), tg(upload(ctx(), g, pd)), tb(upload(ctx(), b, pd)), ln, rn;
+      ASSERT_TSR_OK(tsr_layer_norm(tx, tg, tb, 1e-5, nullptr, ln.out()));
+      ASSERT_TSR_OK(tsr_rms_norm(tx, tg, 1e-5, nullptr, rn.out()));
+      std::vector<double> wl(x.data.size()), wr(x.data.size());
+      for (int64_t r = 0; r < 6; ++r) {
+        double mean = 0, q = 0, sq = 0;
+        for (int64_t j = 0; j < cols; ++j) mean += x.data[size_t(r * cols + j)];
+        mean /= double(cols);
+        for (int64_t j = 0; j < cols; ++j) {
+          const double v = x.data[size_t(r * cols + j)];
+          q += (v - mean) * (v - mean);
+          sq += v * v;
+        }
+        for (int64_t j = 0; j < cols; ++j) {
+          const double v = x.data[size_t(r * cols + j)];
+          wl[size_t(r * cols + j)] = round_to(
+              (v - mean) / std::sqrt(q / double(cols) + 1e-5) * g.data[size_t(j)] + b.data[size_t(j)], xd);
+          wr[size_t(r * cols + j)] = round_to(v / std::sqrt(sq / double(cols) + 1e-5) * g.data[size_t(j)], xd);
+        }
+      }
+      EXPECT_TRUE(all_close(download(ln), wl, tolerance(xd) * 8));
+      EXPECT_TRUE(all_close(download(rn), wr, tolerance(xd) * 8));
+    }
+  }
 }
 
 TEST_F(OpenclLinalg, SoftmaxAndNormsEveryDtypeAndShape) {

@@ -103,6 +103,7 @@ Status gemm_typed(Launch& L, const GemmCall& g) {
 }  // namespace
 
 Status clblast_gemm(Launch& L, const GemmCall& g) {
+  std::lock_guard<std::mutex> lock(driver_build_mutex());  // see cl_launch.h
   return g.f64 ? gemm_typed<double>(L, g) : gemm_typed<float>(L, g);
 }
 

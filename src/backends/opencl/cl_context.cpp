@@ -40,13 +40,16 @@ ClContext::~ClContext() {
   if (context_) clReleaseContext(context_);
 }
 
-Status ClContext::create_stream(uint32_t /*flags*/, BackendStream** out) {
-  // OpenCL has no legacy default stream, so TSR_STREAM_NON_BLOCKING changes nothing.
+Status ClContext::create_stream(uint32_t flags, BackendStream** out) {
   cl_int err = CL_SUCCESS;
   cl_command_queue q =
       clCreateCommandQueue(context_, device_.device, CL_QUEUE_PROFILING_ENABLE, &err);
   if (err != CL_SUCCESS) return cl_failure(err, "clCreateCommandQueue", "stream create");
-  *out = new ClStream(context_, q);
+  // The first stream is the context's default stream (Context::create makes
+  // it right after the context); the others follow the default-stream rule
+  // unless created non-blocking.
+  const bool is_default = !have_default_.exchange(true);
+  *out = new ClStream(context_, q, &order_, is_default, !(flags & TSR_STREAM_NON_BLOCKING));
   return Status::Ok();
 }
 
@@ -116,7 +119,8 @@ Status ClContext::check_dtypes(const OpCall& call) const {
     if (d == TSR_FLOAT16 && !device_.fp16)
       return Status::Err(TSR_ERROR_UNSUPPORTED,
                          std::string(call.name) + ": float16 is not supported on OpenCL device " +
-                             device_label(device_) + ": it lacks cl_khr_fp16");
+                             device_label(device_) +
+                             ": it is disabled (TESSERA_OPENCL_DISABLE_FP16)");
     return Status::Ok();
   };
   Status st = check(call.compute_dtype);
@@ -136,6 +140,8 @@ Status ClContext::run(const OpCall& call, BackendStream* stream) {
   if (!st.ok()) return st;
   auto* s = static_cast<ClStream*>(stream);
   std::lock_guard<std::mutex> lock(s->op_mutex());
+  st = s->order_before_work();
+  if (!st.ok()) return st;
   s->scratch().begin();
   return dispatch(call, *s);
 }
@@ -168,6 +174,8 @@ Status ClContext::dispatch(const OpCall& call, ClStream& stream) {
 Status ClContext::upload(const TensorDesc& dst, const void* src, size_t bytes,
                          BackendStream* stream) {
   auto* s = static_cast<ClStream*>(stream);
+  Status ordered = s->order_before_work();
+  if (!ordered.ok()) return ordered;
   const char* from = static_cast<const char*>(src);
   for (size_t done = 0; done < bytes;) {
     const size_t n = std::min(bytes - done, StagingPool::kChunkBytes);
@@ -193,6 +201,8 @@ Status ClContext::upload(const TensorDesc& dst, const void* src, size_t bytes,
 
 Status ClContext::download(void* dst, const TensorDesc& src, size_t bytes, BackendStream* stream) {
   auto* s = static_cast<ClStream*>(stream);
+  Status ordered = s->order_before_work();
+  if (!ordered.ok()) return ordered;
   char* to = static_cast<char*>(dst);
   // Two chunks in flight: the device fills one while the host copies the other out.
   struct InFlight {

@@ -3,11 +3,13 @@
 #pragma once
 #include <CL/cl.h>
 
+#include <atomic>
 #include <memory>
 
 #include "cl_memory.h"
 #include "cl_platform.h"
 #include "cl_program_cache.h"
+#include "cl_stream.h"
 #include "core/backend.h"
 
 namespace tsr::opencl {
@@ -46,6 +48,8 @@ class ClContext : public BackendContext {
   std::unique_ptr<ClDeviceMemory> memory_;
   std::unique_ptr<ProgramCache> programs_;
   std::unique_ptr<StagingPool> staging_;
+  StreamOrder order_;          // the default-stream rule among this context's streams
+  std::atomic<bool> have_default_{false};  // the core creates the default stream first
 };
 
 }  // namespace tsr::opencl

@@ -5,6 +5,7 @@
 #include <CL/cl.h>
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 #include "cl_dtype.h"
@@ -61,6 +62,15 @@ class Args {
   size_t used_ = 0;
   bool overflow_ = false;
 };
+
+// Held around enqueues that may make the driver build code: a kernel's
+// first enqueue with a work-group size, and every CLBlast call (CLBlast
+// makes a new kernel object per call). PoCL builds a kernel's work-group
+// function at that point and, when two threads do it at once for the same
+// kernel, registers it twice and later aborts (pocl_release_dlhandle_cache:
+// "found->ref_count > 0"); seen in the op suite's concurrency tests on a
+// cold PoCL cache.
+std::mutex& driver_build_mutex();
 
 // Work of one op on one stream.
 class Launch {

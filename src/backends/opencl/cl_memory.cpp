@@ -55,6 +55,8 @@ void ClDeviceMemory::destroy_fence(void* fence) {
 
 Status ClDeviceMemory::zero(void* base, int64_t offset, size_t bytes, BackendStream* stream) {
   auto* s = static_cast<ClStream*>(stream);
+  Status ordered = s->order_before_work();
+  if (!ordered.ok()) return ordered;
   const cl_uchar pattern = 0;
   cl_event ev = nullptr;
   cl_int err = clEnqueueFillBuffer(s->queue(), static_cast<cl_mem>(base), &pattern, 1,

@@ -43,12 +43,21 @@ Status run_normalization(Launch& L, const OpCall& c) {
   if (c.kind == OpKind::Softmax || c.kind == OpKind::LogSoftmax) {
     a.i32(c.kind == OpKind::LogSoftmax ? 1 : 0);
   } else {
-    // gamma then beta, each present when its flag is set (in that order in in[]).
+    // gamma then beta, each present when its flag is set (in that order in
+    // in[]), of any dtype: the kernel reads them in the accumulation type.
+    const tsr_dtype acc = x.dtype == TSR_FLOAT64 ? TSR_FLOAT64 : TSR_FLOAT32;
     int next = 1;
     const int n_params = c.kind == OpKind::LayerNorm ? 2 : 1;
     for (int p = 0; p < n_params; ++p) {
       if (c.flags & (1u << p)) {
-        const TensorDesc& d = c.in[next++];
+        TensorDesc d = c.in[next++];
+        if (d.dtype != acc || !d.is_contiguous()) {
+          TensorDesc converted;
+          st = L.scratch_desc(acc, d.ndim, d.shape, &converted);
+          if (st.ok()) st = copy_desc(L, converted, d);
+          if (!st.ok()) return st;
+          d = converted;
+        }
         int64_t off = 0;
         st = element_offset(d, L.op(), &off);
         if (!st.ok()) return st;

@@ -84,7 +84,7 @@ Status discover_devices(std::vector<DeviceRecord>* out) {
   if ((err = clGetPlatformIDs(np, platforms.data(), nullptr)) != CL_SUCCESS)
     return cl_failure(err, "clGetPlatformIDs", "OpenCL discovery");
 
-  const bool force_fp16 = env_flag("TESSERA_OPENCL_FORCE_FP16");
+  const bool hide_fp16 = env_flag("TESSERA_OPENCL_DISABLE_FP16");
   const bool hide_fp64 = env_flag("TESSERA_OPENCL_DISABLE_FP64");
   for (cl_uint pi = 0; pi < np; ++pi) {
     cl_platform_id p = platforms[pi];
@@ -114,8 +114,9 @@ Status discover_devices(std::vector<DeviceRecord>* out) {
       r.type = device_value<cl_device_type>(d, CL_DEVICE_TYPE);
       r.fp64 = !hide_fp64 && (has_extension(ext, "cl_khr_fp64") ||
                               device_value<cl_device_fp_config>(d, CL_DEVICE_DOUBLE_FP_CONFIG) != 0);
-      r.fp16_native = has_extension(ext, "cl_khr_fp16");
-      r.fp16 = r.fp16_native || force_fp16;
+      // float16 is storage only (vload_half/vstore_half, core OpenCL 1.2;
+      // arithmetic in float as on every backend): no cl_khr_fp16 needed.
+      r.fp16 = !hide_fp16;
       r.exact_divide = (device_value<cl_device_fp_config>(d, CL_DEVICE_SINGLE_FP_CONFIG) &
                         CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0;
       r.global_mem = device_value<cl_ulong>(d, CL_DEVICE_GLOBAL_MEM_SIZE);

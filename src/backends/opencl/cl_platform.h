@@ -18,8 +18,7 @@ struct DeviceRecord {
   std::string name, vendor, driver_version, device_version;
   cl_device_type type = 0;
   bool fp64 = false;           // cl_khr_fp64 (or OpenCL 3.0's __opencl_c_fp64)
-  bool fp16 = false;           // cl_khr_fp16, or forced for testing (see below)
-  bool fp16_native = false;    // the device reports cl_khr_fp16 itself
+  bool fp16 = false;           // float16 storage: every device, unless hidden (see below)
   bool exact_divide = false;   // CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT for float
   cl_ulong global_mem = 0;
   cl_ulong max_alloc = 0;
@@ -30,8 +29,9 @@ struct DeviceRecord {
 
 // Fills `out` (possibly empty). Fails only when OpenCL itself is unusable;
 // `reason` then says why. Testing overrides read here:
-//   TESSERA_OPENCL_FORCE_FP16=1  treat devices as float16-capable (the
-//     kernels use only vload_half/vstore_half, core in OpenCL 1.2);
+//   TESSERA_OPENCL_DISABLE_FP16=1  hide float16 support (every device has
+//     it otherwise: the kernels use only vload_half/vstore_half, core in
+//     OpenCL 1.2, and compute in float);
 //   TESSERA_OPENCL_DISABLE_FP64=1  hide float64 support.
 Status discover_devices(std::vector<DeviceRecord>* out);
 

@@ -6,6 +6,7 @@
 #pragma once
 #include <CL/cl.h>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -26,6 +27,7 @@ struct Kernel {
   std::mutex mu;
   std::string name;
   size_t max_local = 1;  // CL_KERNEL_WORK_GROUP_SIZE on this device
+  uint32_t enqueued_locals = 0;  // bit log2(local): enqueued with that size (under mu)
 };
 
 class ProgramCache {
@@ -39,6 +41,16 @@ class ProgramCache {
   // this context has not yet. The pointer lives as long as the cache.
   Status kernel(const std::string& family, const std::string& defines, const std::string& name,
                 Kernel** out);
+  // Kernels remembered under a small index the caller computes (elementwise
+  // ops: kind, op, dtype, form), so a launch that found its kernel once
+  // builds no strings and takes no lock again. Kernel pointers are stable.
+  static constexpr size_t kSlots = 4096;
+  Kernel* slot(size_t i) const {
+    return i < kSlots ? slots_[i].load(std::memory_order_acquire) : nullptr;
+  }
+  void remember(size_t i, Kernel* k) {
+    if (i < kSlots) slots_[i].store(k, std::memory_order_release);
+  }
   // Builds (or loads) a program without asking for a kernel.
   Status prepare(const std::string& family, const std::string& defines);
 
@@ -70,6 +82,7 @@ class ProgramCache {
   std::map<std::string, Program> programs_;
   int64_t compilations_ = 0;
   int64_t disk_hits_ = 0;
+  std::atomic<Kernel*> slots_[kSlots] = {};
 };
 
 }  // namespace tsr::opencl

@@ -1,5 +1,6 @@
 #include "cl_stream.h"
 
+#include <algorithm>
 #include <string>
 
 #include "cl_error.h"
@@ -18,14 +19,21 @@ cl_int event_status(cl_event e) {
 
 }  // namespace
 
-ClStream::ClStream(cl_context context, cl_command_queue queue)
-    : queue_(queue), scratch_(context) {}
+ClStream::ClStream(cl_context context, cl_command_queue queue, StreamOrder* order,
+                   bool is_default, bool blocking)
+    : queue_(queue), scratch_(context), order_(order) {
+  if (order_) order_->add(this, is_default, blocking);
+}
 
 ClStream::~ClStream() {
+  if (order_) order_->remove(this);
   clFinish(queue_);
   {
     std::lock_guard<std::mutex> lock(mu_);
     prune_locked(true);
+    if (last_) clReleaseEvent(last_);
+    if (waited_default_) clReleaseEvent(waited_default_);
+    if (seen_by_default_) clReleaseEvent(seen_by_default_);
   }
   clReleaseCommandQueue(queue_);
 }
@@ -33,7 +41,68 @@ ClStream::~ClStream() {
 void ClStream::track(cl_event event, const char* name) {
   std::lock_guard<std::mutex> lock(mu_);
   pending_.push_back({event, name});
+  clRetainEvent(event);
+  if (last_) clReleaseEvent(last_);
+  last_ = event;
   if (pending_.size() > kPruneAt) prune_locked(false);
+}
+
+cl_event ClStream::last_event() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (last_) clRetainEvent(last_);
+  return last_;
+}
+
+Status ClStream::order_before_work() { return order_ ? order_->before_work(*this) : Status::Ok(); }
+
+void StreamOrder::add(ClStream* s, bool is_default, bool blocking) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (is_default) default_ = s;
+  else if (blocking) blocking_.push_back(s);
+}
+
+void StreamOrder::remove(ClStream* s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (default_ == s) default_ = nullptr;
+  for (size_t i = 0; i < blocking_.size(); ++i)
+    if (blocking_[i] == s) {
+      blocking_[i] = blocking_.back();
+      blocking_.pop_back();
+      break;
+    }
+}
+
+Status StreamOrder::before_work(ClStream& s) {
+  std::vector<cl_event> waits;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // What `s` must wait for of `other`: its last command, unless
+    // finished or already waited for (remembered in `seen`, retained).
+    auto consider = [&](ClStream& other, cl_event& seen) {
+      cl_event e = other.last_event();
+      if (!e) return;
+      if (e == seen || event_status(e) <= CL_COMPLETE) {
+        clReleaseEvent(e);
+        return;
+      }
+      clRetainEvent(e);
+      if (seen) clReleaseEvent(seen);
+      seen = e;
+      waits.push_back(e);
+    };
+    if (&s == default_) {
+      // Each blocking stream remembers what the default stream waited for.
+      for (ClStream* b : blocking_) consider(*b, b->seen_by_default_);
+    } else if (default_ && std::find(blocking_.begin(), blocking_.end(), &s) != blocking_.end()) {
+      consider(*default_, s.waited_default_);
+    }
+  }
+  if (waits.empty()) return Status::Ok();
+  cl_int err = clEnqueueBarrierWithWaitList(s.queue(), cl_uint(waits.size()), waits.data(), nullptr);
+  for (cl_event e : waits) clReleaseEvent(e);
+  if (err != CL_SUCCESS)
+    return cl_failure(err, "clEnqueueBarrierWithWaitList", "ordering with the default stream");
+  return Status::Ok();
 }
 
 void ClStream::prune_locked(bool all) {

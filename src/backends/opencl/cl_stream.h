@@ -9,16 +9,21 @@
 
 #include <deque>
 #include <mutex>
+#include <vector>
 
 #include "cl_memory.h"
 #include "core/backend.h"
 
 namespace tsr::opencl {
 
+class StreamOrder;
+
 class ClStream : public BackendStream {
  public:
-  // Takes one reference to `queue` (released by the destructor).
-  ClStream(cl_context context, cl_command_queue queue);
+  // Takes one reference to `queue` (released by the destructor). `order`
+  // (may be null) applies the default-stream rule to this stream.
+  ClStream(cl_context context, cl_command_queue queue, StreamOrder* order = nullptr,
+           bool is_default = false, bool blocking = false);
   ~ClStream() override;
 
   Status synchronize() override;
@@ -38,8 +43,13 @@ class ClStream : public BackendStream {
   // The first failure among tracked work that has finished, cleared once
   // reported. Does not wait.
   Status take_error();
+  // Enqueues the waits the default-stream rule asks for before new work.
+  Status order_before_work();
+  // The completion event of the last tracked command (a new reference), or null.
+  cl_event last_event();
 
  private:
+  friend class StreamOrder;
   struct Pending {
     cl_event event;
     const char* name;
@@ -49,10 +59,34 @@ class ClStream : public BackendStream {
 
   cl_command_queue queue_;
   Scratch scratch_;
+  StreamOrder* order_;
   std::mutex op_mu_;
   std::mutex mu_;
   std::deque<Pending> pending_;
+  cl_event last_ = nullptr;    // retained: the last tracked command
+  // Retained events of the default-stream rule (guarded by StreamOrder's lock):
+  cl_event waited_default_ = nullptr;   // the default stream's, this stream last waited for
+  cl_event seen_by_default_ = nullptr;  // this stream's, the default stream last waited for
   Status error_;
+};
+
+// CUDA's legacy default-stream rule, which Tessera's stream flags name
+// (TSR_STREAM_NON_BLOCKING opts out): work on a blocking stream waits for
+// the work issued before it on the context's default stream, and work on the
+// default stream waits for the work issued before it on every blocking
+// stream. So a tensor made on the default stream can be used on another
+// stream without an event, as on CUDA. Wrapped queues stay out of it.
+class StreamOrder {
+ public:
+  void add(ClStream* s, bool is_default, bool blocking);
+  void remove(ClStream* s);
+  // The barrier `s` needs before new work (nothing when it needs none).
+  Status before_work(ClStream& s);
+
+ private:
+  std::mutex mu_;
+  ClStream* default_ = nullptr;
+  std::vector<ClStream*> blocking_;
 };
 
 class ClEvent : public BackendEvent {

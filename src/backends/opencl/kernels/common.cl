@@ -162,6 +162,14 @@ inline ushort tsr_float_to_bf16(float f) {
 #define IS_UNSIGNED (KIND == 2)
 #define IS_INT (KIND == 1 || KIND == 2)
 #define IS_FLOAT (KIND == 3)
+// float16 and bfloat16: 16-bit storage, float compute.
+#define IS_HALF_TAG_f16 1
+#define IS_HALF_TAG_bf16 1
+#define IS_HALF CAT(IS_HALF_TAG_, T)
+// 4-vectors of the storage type (the *_v kernels): every dtype but float16,
+// whose `half` is not a value type without cl_khr_fp16.
+#define NO_VEC_TAG_f16 1
+#define VEC_OK (CAT(NO_VEC_TAG_, T) != 1)
 // Float constants in the compute type (a bare literal would be double).
 #define IS_DOUBLE_TAG_f64 1
 #define IS_DOUBLE CAT(IS_DOUBLE_TAG_, T)

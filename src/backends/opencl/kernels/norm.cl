@@ -1,3 +1,5 @@
+// gamma and beta arrive in the accumulation type (the host converts them),
+// whatever their own dtype, as the CPU converts them to its compute type.
 // Row-wise ops on a C-contiguous [rows, cols] tensor of one floating dtype
 // (-DT=<tag>), one kernel per program (-DOP_<kernel>=1): softmax (with
 // log_softmax), layer_norm, rms_norm; and the epilogue
@@ -70,7 +72,7 @@ __kernel void softmax(long rows, long cols, __global const S* x, long xo, __glob
 #if OP_layer_norm
 // y = (x - mean) / sqrt(var + eps) * gamma + beta (population variance).
 __kernel void layer_norm(long rows, long cols, __global const S* x, long xo, __global S* y,
-                         long yo, __global const S* gamma, long go, __global const S* beta,
+                         long yo, __global const ACC* gamma, long go, __global const ACC* beta,
                          long bo, int flags, ACC eps) {
   __local ACC sh[TSR_NORM_WG];
   ROW_LOOP(row, rows) {
@@ -87,8 +89,8 @@ __kernel void layer_norm(long rows, long cols, __global const S* x, long xo, __g
     const ACC rstd = (ACC)1 / sqrt(var + eps);
     COL_LOOP(j, cols) {
       ACC v = ((ACC)LD(x, xo + base + j) - mean) * rstd;
-      if (flags & 1) v = v * (ACC)LD(gamma, go + j);
-      if (flags & 2) v = v + (ACC)LD(beta, bo + j);
+      if (flags & 1) v = v * gamma[go + j];
+      if (flags & 2) v = v + beta[bo + j];
       ST(y, yo + base + j, v);
     }
   }
@@ -98,7 +100,7 @@ __kernel void layer_norm(long rows, long cols, __global const S* x, long xo, __g
 #if OP_rms_norm
 // y = x / sqrt(mean(x^2) + eps) * gamma.
 __kernel void rms_norm(long rows, long cols, __global const S* x, long xo, __global S* y, long yo,
-                       __global const S* gamma, long go, int flags, ACC eps) {
+                       __global const ACC* gamma, long go, int flags, ACC eps) {
   __local ACC sh[TSR_NORM_WG];
   ROW_LOOP(row, rows) {
     const long base = row * cols;
@@ -110,7 +112,7 @@ __kernel void rms_norm(long rows, long cols, __global const S* x, long xo, __glo
     const ACC rms = (ACC)1 / sqrt(wg_sum(q, sh) / (ACC)cols + eps);
     COL_LOOP(j, cols) {
       ACC v = (ACC)LD(x, xo + base + j) * rms;
-      if (flags & 1) v = v * (ACC)LD(gamma, go + j);
+      if (flags & 1) v = v * gamma[go + j];
       ST(y, yo + base + j, v);
     }
   }

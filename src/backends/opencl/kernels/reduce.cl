@@ -154,9 +154,10 @@ inline void var_acc(var_state* s, C v, long j, ACCF c) {
   s->v += d * d;
 }
 inline void var_merge(var_state* s, var_state o) { s->v += o.v; }
+// NaN when n - correction <= 0 (Array API), like the CPU.
 inline ACCF var_final(var_state s, long n, ACCF p) {
   ACCF dof = (ACCF)n - p;
-  return s.v / (dof > 0 ? dof : (ACCF)0);
+  return dof > 0 ? s.v / dof : (ACCF)NAN;
 }
 typedef var_state std_state;
 #define std_init var_init

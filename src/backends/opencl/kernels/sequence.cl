@@ -65,6 +65,17 @@ __kernel void random_uniform(long n, __global S* out, long oo, ulong seed, doubl
     C cv = TO_C(floor(v));
 #endif
     ST(out, oo + i, cv);
+#if IS_HALF == 1
+    // float16 keeps 11 bits, bfloat16 8: storing may round up to b again.
+    // Step down through the stored bits, as the CPU's next_below does.
+    if (b > a) {
+      __global ushort* bits = (__global ushort*)out + oo + i;
+      while ((double)LD(out, oo + i) >= b) {
+        const ushort h = *bits;
+        *bits = (h & 0x7fff) == 0 ? (ushort)0x8001 : (h & 0x8000) ? (ushort)(h + 1) : (ushort)(h - 1);
+      }
+    }
+#endif
   }
 }
 #endif

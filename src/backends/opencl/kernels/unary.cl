@@ -83,7 +83,7 @@ UNARY_KERNELS(square, S, ST, tsr_square(a))
 UNARY_KERNELS(sign, S, ST, tsr_sign(a))
 #endif
 #if OP_relu
-UNARY_KERNELS(relu, S, ST, a > (C)0 ? a : (C)0)
+UNARY_KERNELS(relu, S, ST, a < (C)0 ? (C)0 : a)  // NaN propagates (NaN < 0 is false)
 #endif
 #if OP_logical_not
 UNARY_KERNELS(logical_not, uchar, STB, a == (C)0)
