@@ -183,10 +183,21 @@ struct Child {
   int fd = -1;
 };
 
+// The environment as it was when this program started. Children get this
+// copy, not `environ`: the ocl-icd loader splits OCL_ICD_FILENAMES in place
+// (strtok on getenv's buffer) when it first loads, so after the first
+// OpenCL call the live value lists only the first driver; on the GPU machine
+// ("libpocl.so.2:libnvidia-opencl.so.1") children then saw no NVIDIA device.
+inline std::vector<std::string> snapshot_environment() {
+  std::vector<std::string> v;
+  for (char** e = environ; *e; ++e) v.emplace_back(*e);
+  return v;
+}
+inline const std::vector<std::string> kStartupEnvironment = snapshot_environment();
+
 inline Child spawn_self(const std::vector<std::string>& args, const std::vector<std::string>& env) {
   std::vector<std::string> envs;
-  for (char** e = environ; *e; ++e) {
-    std::string entry = *e;
+  for (const std::string& entry : kStartupEnvironment) {
     bool overridden = false;
     for (const auto& x : env)
       overridden |= entry.compare(0, x.find('=') + 1, x, 0, x.find('=') + 1) == 0;

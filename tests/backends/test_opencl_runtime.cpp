@@ -191,14 +191,9 @@ TEST_F(OpenclRuntime, WrapsACallersCommandQueue) {
                    "tsr_stream_wrap_native");
   EXPECT_TSR_ERROR(tsr_stream_wrap_native(ctx(), reinterpret_cast<void*>(0x10), &s),
                    TSR_ERROR_INVALID_ARGUMENT, "tsr_stream_wrap_native");
-  void* buf = cl.CreateBuffer(cl_ctx_, ClApi::kReadWrite, 64, nullptr, &err);
-  ASSERT_EQ(err, 0);
-  // Some drivers (PoCL) do not type-check handles: a cl_mem then reads as a
-  // queue of some other context.
-  const tsr_status st = tsr_stream_wrap_native(ctx(), buf, &s);
-  EXPECT_TRUE(st == TSR_ERROR_INVALID_ARGUMENT || st == TSR_ERROR_DEVICE_MISMATCH)
-      << tsr_status_string(st) << ": " << tsr_last_error_message();
-  cl.ReleaseMemObject(buf);
+  // Another OpenCL object of the same context (a cl_mem) is not checked:
+  // drivers need not type-check handles (NVIDIA's and PoCL's answer queue
+  // queries on a cl_mem), so it is the caller's contract, as on CUDA.
   void* ooo = cl.CreateCommandQueue(cl_ctx_, cl_dev_, ClApi::kOutOfOrder, &err);
   if (err == 0 && ooo) {
     EXPECT_TSR_ERROR(tsr_stream_wrap_native(ctx(), ooo, &s), TSR_ERROR_UNSUPPORTED,

@@ -7,20 +7,25 @@
 // through float exactly as the CPU does).
 
 #if IS_FLOAT
-#define TO_INT(t, v) CAT3(convert_, t, _sat)(v)
+// Explicit bounds in the compute type, as convert<> does, rather than
+// convert_<t>_sat: NVIDIA's OpenCL saturated float64 -> unsigned conversions
+// differently from the CPU (seen on an H200). 64-bit bounds round up to 2^63
+// or 2^64 in floating point; no float lies between, so >= decides exactly.
+#define TO_INT(t, lo, hi, v) \
+  (isnan(v) ? (t)0 : (v) <= (C)(lo) ? (t)(lo) : (v) >= (C)(hi) ? (t)(hi) : (t)(v))
 #else
-#define TO_INT(t, v) ((t)(v))
+#define TO_INT(t, lo, hi, v) ((t)(v))
 #endif
 
 #define CV_b8(v) ((uchar)((v) != 0))
-#define CV_i8(v) TO_INT(char, v)
-#define CV_i16(v) TO_INT(short, v)
-#define CV_i32(v) TO_INT(int, v)
-#define CV_i64(v) TO_INT(long, v)
-#define CV_u8(v) TO_INT(uchar, v)
-#define CV_u16(v) TO_INT(ushort, v)
-#define CV_u32(v) TO_INT(uint, v)
-#define CV_u64(v) TO_INT(ulong, v)
+#define CV_i8(v) TO_INT(char, CHAR_MIN, CHAR_MAX, v)
+#define CV_i16(v) TO_INT(short, SHRT_MIN, SHRT_MAX, v)
+#define CV_i32(v) TO_INT(int, INT_MIN, INT_MAX, v)
+#define CV_i64(v) TO_INT(long, LONG_MIN, LONG_MAX, v)
+#define CV_u8(v) TO_INT(uchar, 0, UCHAR_MAX, v)
+#define CV_u16(v) TO_INT(ushort, 0, USHRT_MAX, v)
+#define CV_u32(v) TO_INT(uint, 0, UINT_MAX, v)
+#define CV_u64(v) TO_INT(ulong, 0, ULONG_MAX, v)
 #define CV_f16(v) ((float)(v))
 #define CV_bf16(v) ((float)(v))
 #define CV_f32(v) ((float)(v))
