@@ -81,7 +81,6 @@ struct DeviceInfo {
   bool supports_float16 = true;
   int32_t score = 0;       // higher wins when TSR_DEVICE_BEST is asked for
   int32_t dlpack_device_type = 1;  // kDLCPU = 1, kDLCUDA = 2, kDLROCM = 10, kDLOpenCL = 4
-  bool host_addressable = true;    // tensors' data pointers are usable by the host
 };
 
 // Memory addressed by pointers (CPU, CUDA, HIP), where a view's address is

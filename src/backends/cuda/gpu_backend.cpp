@@ -66,7 +66,6 @@ class GpuBackend : public Backend {
     out->supports_float16 = true;
     out->score = 100 + p.multiProcessorCount;  // any GPU over the CPU (score 1)
     out->dlpack_device_type = TSR_GPU_DLPACK_DEVICE;
-    out->host_addressable = false;
     return Status::Ok();
   }
 

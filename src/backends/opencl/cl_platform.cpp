@@ -146,7 +146,6 @@ void describe_device(const DeviceRecord& rec, DeviceInfo* out) {
   // TSR_DEVICE_BEST keeps the native CPU code; GPUs rank above it.
   out->score = (rec.type & CL_DEVICE_TYPE_GPU) ? 50 : (rec.type & CL_DEVICE_TYPE_ACCELERATOR) ? 40 : 0;
   out->dlpack_device_type = 4;  // kDLOpenCL
-  out->host_addressable = false;
 }
 
 std::string device_label(const DeviceRecord& rec) {
