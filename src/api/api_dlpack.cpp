@@ -252,11 +252,11 @@ TSR_API tsr_status tsr_tensor_from_dlpack(tsr_context context, void* managed, in
   guard->managed = managed;
   guard->versioned = versioned != 0;
   Import* im = guard.get();
-  CoreStorage* storage = CoreStorage::wrap(shared(ctx), base, span_bytes, &release_import, im);
+  CoreStorage* storage = CoreStorage::wrap(ctx, base, span_bytes, &release_import, im);
   guard.release();  // the storage frees it now (without calling the producer's deleter)
   std::shared_ptr<Tensor> t;
   try {
-    t = std::make_shared<Tensor>(shared(ctx), storage, offset, dtype, sh, st);
+    t = std::make_shared<Tensor>(storage, offset, dtype, sh, st);
   } catch (...) {
     storage->release();
     throw;

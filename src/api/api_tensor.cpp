@@ -28,7 +28,7 @@ void upload(Tensor& t, const void* src, Stream& s) {
     throw_if(s.context().impl().upload(t.desc(), src, size_t(t.nbytes()), &s.impl()), "upload");
     return;
   }
-  auto tmp = Tensor::create(t.context_ptr(), t.shape(), t.dtype(), s);
+  auto tmp = Tensor::create(t.context(), t.shape(), t.dtype(), s);
   throw_if(s.context().impl().upload(tmp->desc(), src, size_t(tmp->nbytes()), &s.impl()), "upload");
   ops::copy_into(t, *tmp, s);
 }
@@ -40,7 +40,7 @@ void fill_new(tsr_context context, const int64_t* shape, int32_t ndim, tsr_dtype
   Context& ctx = context_arg(context, "context");
   Shape sh = make_shape(shape, ndim, dtype);
   Stream& s = stream_arg(stream, ctx);
-  *out = new_tensor_handle(ops::fill(shared(ctx), sh, dtype, value, s));
+  *out = new_tensor_handle(ops::fill(ctx, sh, dtype, value, s));
 }
 
 }  // namespace
@@ -53,7 +53,7 @@ TSR_API tsr_status tsr_tensor_empty(tsr_context context, const int64_t* shape, i
   require(out, "out");
   Context& ctx = context_arg(context, "context");
   Shape sh = make_shape(shape, ndim, dtype);
-  *out = new_tensor_handle(Tensor::create(shared(ctx), sh, dtype, ctx.default_stream()));
+  *out = new_tensor_handle(Tensor::create(ctx, sh, dtype, ctx.default_stream()));
   TSR_API_END
 }
 
@@ -81,7 +81,7 @@ TSR_API tsr_status tsr_tensor_arange(tsr_context context, double start, double s
   TSR_CHECK(dtype_valid(dtype) && dtype != TSR_BOOL, TSR_ERROR_INVALID_ARGUMENT,
             "arange: invalid dtype %d", int(dtype));
   Stream& s = stream_arg(stream, ctx);
-  *out = new_tensor_handle(ops::arange(shared(ctx), start, stop, step, dtype, s));
+  *out = new_tensor_handle(ops::arange(ctx, start, stop, step, dtype, s));
   TSR_API_END
 }
 
@@ -94,7 +94,7 @@ TSR_API tsr_status tsr_tensor_random(tsr_context context, const int64_t* shape, 
   Context& ctx = context_arg(context, "context");
   Shape sh = make_shape(shape, ndim, dtype);
   Stream& s = stream_arg(stream, ctx);
-  *out = new_tensor_handle(ops::random(shared(ctx), sh, dtype, distribution, seed, a, b, s));
+  *out = new_tensor_handle(ops::random(ctx, sh, dtype, distribution, seed, a, b, s));
   TSR_API_END
 }
 
@@ -111,7 +111,7 @@ TSR_API tsr_status tsr_tensor_from_host(tsr_context context, const void* data, i
             dtype_name(dtype), (long long)need);
   TSR_CHECK(data || need == 0, TSR_ERROR_NULL_POINTER, "data is null");
   Stream& s = stream_arg(stream, ctx);
-  auto t = Tensor::create(shared(ctx), sh, dtype, s);
+  auto t = Tensor::create(ctx, sh, dtype, s);
   upload(*t, data, s);
   *out = new_tensor_handle(t);
   TSR_API_END
@@ -158,11 +158,11 @@ TSR_API tsr_status tsr_tensor_wrap(tsr_context context, void* data, const int64_
   int64_t bytes = 0;
   TSR_CHECK(!__builtin_mul_overflow(hi, dtype_size(dtype), &bytes), TSR_ERROR_SIZE_OVERFLOW,
             "strides reach beyond int64 bytes");
-  CoreStorage* storage = CoreStorage::wrap(shared(ctx), data, bytes, deleter, user_data);
+  CoreStorage* storage = CoreStorage::wrap(ctx, data, bytes, deleter, user_data);
   guard.armed = false;  // the storage calls the deleter from now on
   std::shared_ptr<Tensor> t;
   try {
-    t = std::make_shared<Tensor>(shared(ctx), storage, 0, dtype, sh, st);
+    t = std::make_shared<Tensor>(storage, 0, dtype, sh, st);
   } catch (...) {
     storage->release();
     throw;
@@ -217,7 +217,7 @@ TSR_API tsr_status tsr_tensor_to_context(tsr_tensor src, tsr_context context, ts
   if (&s.context() == &ctx) {
     t = ops::astype(s, s.dtype(), ds, nullptr);
   } else {
-    t = Tensor::create(shared(ctx), s.shape(), s.dtype(), ds);
+    t = Tensor::create(ctx, s.shape(), s.dtype(), ds);
     std::vector<unsigned char> host(size_t(s.nbytes()));
     download(s, host.data(), s.context().default_stream());
     upload(*t, host.data(), ds);
@@ -288,7 +288,7 @@ TSR_API tsr_status tsr_tensor_context(tsr_tensor tensor, tsr_context* out_contex
   // Contexts have no back-pointer to their handle: a new handle would leak,
   // so the context gets one handle per call that the caller must release.
   *out_context = make_handle<tsr_context>(
-      HandleTable::instance().insert(HandleKind::Context, t.context_ptr()));
+      HandleTable::instance().insert(HandleKind::Context, t.context().shared_from_this()));
   TSR_API_END
 }
 

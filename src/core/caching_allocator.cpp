@@ -9,8 +9,8 @@ CachingAllocator::CachingAllocator(DeviceMemory* memory, int64_t quota)
 
 CachingAllocator::~CachingAllocator() {
   std::lock_guard<SpinLock> lock(mu_);
-  for (auto& entry : cache_)
-    for (Cached& c : entry.second) release_cached(c);
+  for (auto& blocks : cache_)
+    for (Cached& c : blocks) release_cached(c);
   cache_.clear();
 }
 
@@ -22,6 +22,15 @@ size_t CachingAllocator::round_size(size_t bytes) {
   while (pow2 * 2 < bytes) pow2 *= 2;
   size_t step = pow2 / 4;
   return (bytes + step - 1) / step * step;
+}
+
+size_t CachingAllocator::class_index(size_t rounded) {
+  constexpr size_t kGranules = (size_t(1) << 20) / 512;
+  if (rounded <= (size_t(1) << 20)) return rounded / 512 - 1;
+  // rounded lies in (2^p, 2^(p+1)] and is a multiple of 2^p / 4: 5..8 quarters.
+  const int p = 63 - __builtin_clzll((unsigned long long)(rounded - 1));
+  const size_t quarters = rounded >> (p - 2);
+  return kGranules + size_t(p - 20) * 4 + (quarters - 5);
 }
 
 bool CachingAllocator::fences_done(Cached& c) {
@@ -41,9 +50,9 @@ void* CachingAllocator::allocate(size_t bytes, const void* stream_key, size_t* o
   std::lock_guard<SpinLock> lock(mu_);
   stats_.requests++;
   void* ptr = nullptr;
-  auto bucket = cache_.find(size);
-  if (bucket != cache_.end()) {
-    std::vector<Cached>& blocks = bucket->second;
+  const size_t index = class_index(size);
+  if (index < cache_.size()) {
+    std::vector<Cached>& blocks = cache_[index];
     // Newest first (likeliest still in the CPU's or GPU's caches); a block
     // of the same stream wins, it needs nothing beyond the stream's order.
     size_t pick = blocks.size();
@@ -99,15 +108,17 @@ void CachingAllocator::free(void* ptr, size_t size, const void* stream_key,
                             std::vector<void*> fences) {
   std::lock_guard<SpinLock> lock(mu_);
   stats_.bytes_in_use -= int64_t(size);
-  cache_[size].push_back(Cached{ptr, stream_key, std::move(fences)});
+  const size_t index = class_index(size);
+  if (index >= cache_.size()) cache_.resize(index + 1);
+  cache_[index].push_back(Cached{ptr, size, stream_key, std::move(fences)});
 }
 
 void CachingAllocator::trim_locked() {
-  for (auto& [size, blocks] : cache_) {
+  for (auto& blocks : cache_) {
     size_t kept = 0;
     for (Cached& c : blocks) {
       if (fences_done(c)) {
-        stats_.bytes_reserved -= int64_t(size);
+        stats_.bytes_reserved -= int64_t(c.size);
         stats_.device_frees++;
         release_cached(c);
       } else {

@@ -9,7 +9,6 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <mutex>
 #include <vector>
 
@@ -38,6 +37,9 @@ class CachingAllocator {
   // Size class of a request: 512-byte granules below 1 MiB, then four
   // classes per power of two (at most 25% rounding).
   static size_t round_size(size_t bytes);
+  // Dense index of a rounded size: 0..2047 for the 512-byte granules, then
+  // four per power of two.
+  static size_t class_index(size_t rounded);
 
   // A block of at least `bytes` usable on `stream_key`; throws
   // TSR_ERROR_OUT_OF_MEMORY / TSR_ERROR_QUOTA_EXCEEDED with sizes.
@@ -55,6 +57,7 @@ class CachingAllocator {
  private:
   struct Cached {
     void* ptr;
+    size_t size;  // the rounded size (trim needs it; classes are indices)
     const void* stream_key;
     std::vector<void*> fences;
   };
@@ -68,10 +71,10 @@ class CachingAllocator {
   // A spin lock: the steady state holds it for a lookup and a pop or push;
   // a device allocation or trim under it is rare, and waiters yield.
   mutable SpinLock mu_;
-  // Cached blocks by size class, most recently freed last: a steady-state
-  // allocate/free pair is a map lookup plus a vector pop/push, with no node
+  // Cached blocks by class_index, most recently freed last: a steady-state
+  // allocate/free pair is an index plus a vector pop/push, with no node
   // allocated or freed (the pool's cost is on every op's output).
-  std::map<size_t, std::vector<Cached>> cache_;
+  std::vector<std::vector<Cached>> cache_;
   AllocatorStats stats_;
 };
 

@@ -26,13 +26,13 @@ Shape make_shape(const int64_t* dims, int32_t ndim, tsr_dtype dtype) {
   }
   // Zero dimensions count as 1 here: strides (and their byte offsets) must
   // fit in int64 even when there are no elements, as in [0, 2^62, 4].
-  const int64_t limit = INT64_MAX / dtype_size(dtype);
-  int64_t n = 1;
+  // Multiplications with an overflow flag, not divisions: this runs on every
+  // tensor creation.
+  int64_t bytes = dtype_size(dtype);
   for (int i = 0; i < ndim; ++i) {
     const int64_t d = s.dims[i] > 0 ? s.dims[i] : 1;
-    TSR_CHECK(n <= limit / d, TSR_ERROR_SIZE_OVERFLOW,
+    TSR_CHECK(!__builtin_mul_overflow(bytes, d, &bytes), TSR_ERROR_SIZE_OVERFLOW,
               "shape %s overflows: its byte size does not fit in int64", s.str().c_str());
-    n *= d;
   }
   return s;
 }

@@ -5,19 +5,19 @@
 
 namespace tsr {
 
-CoreStorage* CoreStorage::allocate(const std::shared_ptr<Context>& ctx, int64_t bytes,
-                                   Stream& stream) {
-  auto* s = new CoreStorage();
-  s->ctx_ = ctx;
+CoreStorage::CoreStorage(Context& ctx) : ctx_owner_(ctx.shared_from_this()), ctx_(&ctx) {}
+
+CoreStorage* CoreStorage::allocate(Context& ctx, int64_t bytes, Stream& stream) {
+  auto* s = new CoreStorage(ctx);
   s->bytes_ = bytes;
   s->alloc_stream_ = &stream;
   try {
-    s->base_ = ctx->allocator().allocate(size_t(bytes), &stream, &s->block_size_);
-    if (ctx->zero_on_allocate() && s->block_size_ > 0)
-      throw_if(ctx->impl().memory()->zero(s->base_, 0, s->block_size_, &stream.impl()),
+    s->base_ = ctx.allocator().allocate(size_t(bytes), &stream, &s->block_size_);
+    if (ctx.zero_on_allocate() && s->block_size_ > 0)
+      throw_if(ctx.impl().memory()->zero(s->base_, 0, s->block_size_, &stream.impl()),
                "zero-on-allocate");
   } catch (...) {
-    if (s->block_size_) ctx->allocator().free(s->base_, s->block_size_, &stream, {});
+    if (s->block_size_) ctx.allocator().free(s->base_, s->block_size_, &stream, {});
     s->block_size_ = 0;
     s->base_ = nullptr;
     delete s;
@@ -26,10 +26,9 @@ CoreStorage* CoreStorage::allocate(const std::shared_ptr<Context>& ctx, int64_t 
   return s;
 }
 
-CoreStorage* CoreStorage::wrap(const std::shared_ptr<Context>& ctx, void* data, int64_t bytes,
-                               tsr_deleter deleter, void* user_data) {
-  auto* s = new CoreStorage();
-  s->ctx_ = ctx;
+CoreStorage* CoreStorage::wrap(Context& ctx, void* data, int64_t bytes, tsr_deleter deleter,
+                               void* user_data) {
+  auto* s = new CoreStorage(ctx);
   s->base_ = data;
   s->bytes_ = bytes;
   s->deleter_ = deleter;
@@ -59,27 +58,27 @@ CoreStorage::~CoreStorage() {
   }
 }
 
-Tensor::Tensor(std::shared_ptr<Context> ctx, CoreStorage* storage, int64_t offset, tsr_dtype dtype,
-               const Shape& shape, const Strides& strides)
-    : ctx_(std::move(ctx)), storage_(storage), offset_(offset), dtype_(dtype), shape_(shape),
+Tensor::Tensor(CoreStorage* storage, int64_t offset, tsr_dtype dtype, const Shape& shape,
+               const Strides& strides)
+    : storage_(storage), offset_(offset), dtype_(dtype), shape_(shape),
       strides_(strides) {
   storage_->retain();
 }
 
 Tensor::~Tensor() { storage_->release(); }
 
-std::shared_ptr<Tensor> Tensor::create(const std::shared_ptr<Context>& ctx, const Shape& shape,
-                                       tsr_dtype dtype, Stream& stream) {
+std::shared_ptr<Tensor> Tensor::create(Context& ctx, const Shape& shape, tsr_dtype dtype,
+                                       Stream& stream) {
   int64_t bytes = shape.numel() * dtype_size(dtype);
   CoreStorage* storage = CoreStorage::allocate(ctx, bytes, stream);
-  auto t = std::make_shared<Tensor>(ctx, storage, 0, dtype, shape, contiguous_strides(shape));
+  auto t = std::make_shared<Tensor>(storage, 0, dtype, shape, contiguous_strides(shape));
   storage->release();  // the tensor holds the only reference now
   return t;
 }
 
 std::shared_ptr<Tensor> Tensor::view(int64_t offset, const Shape& shape,
                                      const Strides& strides) const {
-  return std::make_shared<Tensor>(ctx_, storage_, offset, dtype_, shape, strides);
+  return std::make_shared<Tensor>(storage_, offset, dtype_, shape, strides);
 }
 
 int64_t Tensor::nbytes() const { return numel() * dtype_size(dtype_); }

@@ -16,19 +16,26 @@ namespace tsr {
 class CoreStorage : public Storage {
  public:
   // Allocates `bytes` from ctx's allocator for use on `stream`.
-  static CoreStorage* allocate(const std::shared_ptr<Context>& ctx, int64_t bytes, Stream& stream);
-  static CoreStorage* wrap(const std::shared_ptr<Context>& ctx, void* data, int64_t bytes,
+  static CoreStorage* allocate(Context& ctx, int64_t bytes, Stream& stream);
+  static CoreStorage* wrap(Context& ctx, void* data, int64_t bytes,
                            tsr_deleter deleter, void* user_data);
   ~CoreStorage() override;
 
   void* base() const { return base_; }
   int64_t bytes() const { return bytes_; }
-  Context& context() { return *ctx_; }
+  Context& context() const { return *ctx_; }
   // Records that work on `stream` touches this memory (stream-aware reuse).
   void note_use(Stream& stream);
 
  private:
-  std::shared_ptr<Context> ctx_;
+  // User-provided, so `new CoreStorage(ctx)` skips zero-filling the object
+  // before the member initializers run (a rep stos on every allocation).
+  explicit CoreStorage(Context& ctx);
+
+  // Keeps the context alive; held as the Object it was handed out as, so
+  // taking it costs one reference, not a cast's extra copy (hot path).
+  std::shared_ptr<Object> ctx_owner_;
+  Context* ctx_ = nullptr;
   void* base_ = nullptr;
   int64_t bytes_ = 0;
   size_t block_size_ = 0;  // 0 for wrapped memory
@@ -41,18 +48,19 @@ class CoreStorage : public Storage {
 
 class Tensor : public Object {
  public:
-  Tensor(std::shared_ptr<Context> ctx, CoreStorage* storage, int64_t offset, tsr_dtype dtype,
+  // The tensor's context is its storage's: one reference per storage, not
+  // per tensor or view.
+  Tensor(CoreStorage* storage, int64_t offset, tsr_dtype dtype,
          const Shape& shape, const Strides& strides);
   ~Tensor() override;
 
   // A new contiguous tensor of `shape` and `dtype` allocated for `stream`.
-  static std::shared_ptr<Tensor> create(const std::shared_ptr<Context>& ctx, const Shape& shape,
+  static std::shared_ptr<Tensor> create(Context& ctx, const Shape& shape,
                                         tsr_dtype dtype, Stream& stream);
   // A view of this tensor's storage.
   std::shared_ptr<Tensor> view(int64_t offset, const Shape& shape, const Strides& strides) const;
 
-  Context& context() const { return *ctx_; }
-  const std::shared_ptr<Context>& context_ptr() const { return ctx_; }
+  Context& context() const { return storage_->context(); }
   CoreStorage* storage() const { return storage_; }
   int64_t offset() const { return offset_; }  // bytes
   tsr_dtype dtype() const { return dtype_; }
@@ -65,7 +73,6 @@ class Tensor : public Object {
   TensorDesc desc() const;
 
  private:
-  std::shared_ptr<Context> ctx_;
   CoreStorage* storage_;
   int64_t offset_;
   tsr_dtype dtype_;

@@ -9,8 +9,7 @@ std::shared_ptr<Tensor> prepare_output(const char* what, Context& ctx, Stream& s
                                        const Shape& shape, tsr_dtype dtype,
                                        const std::shared_ptr<Tensor>& out) {
   if (!out)
-    return Tensor::create(std::static_pointer_cast<Context>(ctx.shared_from_this()), shape, dtype,
-                          stream);
+    return Tensor::create(ctx, shape, dtype, stream);
   TSR_CHECK(&out->context() == &ctx, TSR_ERROR_DEVICE_MISMATCH,
             "%s: the output tensor belongs to another context", what);
   TSR_CHECK(out->shape() == shape, TSR_ERROR_SHAPE_MISMATCH,

@@ -132,7 +132,7 @@ TensorPtr astype(const Tensor& x, tsr_dtype dtype, Stream& s, const TensorPtr& o
   return y;
 }
 
-TensorPtr fill(const std::shared_ptr<Context>& ctx, const Shape& shape, tsr_dtype dtype,
+TensorPtr fill(Context& ctx, const Shape& shape, tsr_dtype dtype,
                double value, Stream& s) {
   TensorPtr y = Tensor::create(ctx, shape, dtype, s);
   if (y->numel() == 0) return y;
@@ -147,7 +147,7 @@ TensorPtr fill(const std::shared_ptr<Context>& ctx, const Shape& shape, tsr_dtyp
   return y;
 }
 
-TensorPtr arange(const std::shared_ptr<Context>& ctx, double start, double stop, double step,
+TensorPtr arange(Context& ctx, double start, double stop, double step,
                  tsr_dtype dtype, Stream& s) {
   TSR_CHECK(step != 0 && std::isfinite(step) && std::isfinite(start) && std::isfinite(stop),
             TSR_ERROR_INVALID_ARGUMENT, "arange: start, stop and step must be finite, step != 0");
@@ -169,7 +169,7 @@ TensorPtr arange(const std::shared_ptr<Context>& ctx, double start, double stop,
   return y;
 }
 
-TensorPtr random(const std::shared_ptr<Context>& ctx, const Shape& shape, tsr_dtype dtype,
+TensorPtr random(Context& ctx, const Shape& shape, tsr_dtype dtype,
                  tsr_distribution dist, uint64_t seed, double a, double b, Stream& s) {
   TSR_CHECK(dist == TSR_RANDOM_UNIFORM || dist == TSR_RANDOM_NORMAL, TSR_ERROR_INVALID_ARGUMENT,
             "random: invalid distribution %d", int(dist));

@@ -155,7 +155,7 @@ TensorPtr linear(const Tensor& x_in, const Tensor& w, const Tensor* bias, tsr_ac
   Shape result = x->shape();
   result.dims[result.ndim - 1] = N;
   TensorPtr y = prepare_output(what, s.context(), s, result, x->dtype(), out);
-  TensorPtr yc = y->is_contiguous() ? y : Tensor::create(y->context_ptr(), result, y->dtype(), s);
+  TensorPtr yc = y->is_contiguous() ? y : Tensor::create(y->context(), result, y->dtype(), s);
   const int64_t M = K > 0 ? x->numel() / K : result.numel() / (N > 0 ? N : 1);
 
   OpCall call;

@@ -35,7 +35,7 @@ TensorPtr row_op(OpKind kind, const char* what, const Tensor& x_in, const Tensor
   TensorPtr x = contiguous(x_in, s);
   TensorPtr g = p0 ? contiguous(*p0, s) : nullptr, b = p1 ? contiguous(*p1, s) : nullptr;
   TensorPtr y = prepare_output(what, s.context(), s, x->shape(), x->dtype(), out);
-  TensorPtr yc = y->is_contiguous() ? y : Tensor::create(y->context_ptr(), y->shape(), y->dtype(), s);
+  TensorPtr yc = y->is_contiguous() ? y : Tensor::create(y->context(), y->shape(), y->dtype(), s);
   const int64_t cols = x->shape()[x->ndim() - 1];
   const int64_t rows = cols > 0 ? x->numel() / cols : 0;
   OpCall call;

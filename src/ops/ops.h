@@ -20,11 +20,11 @@ TensorPtr astype(const Tensor& x, tsr_dtype dtype, Stream& s, const TensorPtr& o
 // dst = src converted, same shape; both in dst's context.
 void copy_into(Tensor& dst, const Tensor& src, Stream& s);
 
-TensorPtr fill(const std::shared_ptr<Context>& ctx, const Shape& shape, tsr_dtype dtype,
+TensorPtr fill(Context& ctx, const Shape& shape, tsr_dtype dtype,
                double value, Stream& s);
-TensorPtr arange(const std::shared_ptr<Context>& ctx, double start, double stop, double step,
+TensorPtr arange(Context& ctx, double start, double stop, double step,
                  tsr_dtype dtype, Stream& s);
-TensorPtr random(const std::shared_ptr<Context>& ctx, const Shape& shape, tsr_dtype dtype,
+TensorPtr random(Context& ctx, const Shape& shape, tsr_dtype dtype,
                  tsr_distribution dist, uint64_t seed, double a, double b, Stream& s);
 
 TensorPtr reduce(tsr_reduce_op op, const Tensor& x, const int32_t* axes, int32_t num_axes,
