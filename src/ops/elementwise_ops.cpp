@@ -13,8 +13,8 @@ TensorPtr unary(tsr_unary_op op, const Tensor& x_in, Stream& s, const TensorPtr&
   check_same_context(info.name, s.context(), &x_in);
   tsr_dtype rd = unary_result_dtype(op, x_in.dtype());
   // Kernels see one dtype in: math functions of integers read float32.
-  TensorPtr xp = info.rule == DtypeRule::Float ? as_dtype(x_in, rd, s) : nullptr;
-  const Tensor& x = xp ? *xp : x_in;
+  InDtype xp(x_in, info.rule == DtypeRule::Float ? rd : x_in.dtype(), s);
+  const Tensor& x = *xp;
   TensorPtr y = prepare_output(info.name, s.context(), s, x.shape(), rd, out);
   OpCall call;
   call.kind = OpKind::Unary;
@@ -38,7 +38,7 @@ TensorPtr binary(tsr_binary_op op, const Tensor& a_in, const Tensor& b_in, Strea
   tsr_dtype compute, result;
   binary_dtypes(op, a_in.dtype(), b_in.dtype(), &compute, &result);
   // Kernels see operands in the compute dtype: mixed inputs are cast first.
-  TensorPtr ap = as_dtype(a_in, compute, s), bp = as_dtype(b_in, compute, s);
+  InDtype ap(a_in, compute, s), bp(b_in, compute, s);
   const Tensor& a = *ap;
   const Tensor& b = *bp;
   Shape shape = broadcast_shapes(a.shape(), b.shape(), info.name);
@@ -63,7 +63,7 @@ TensorPtr binary_scalar(tsr_binary_op op, const Tensor& a_in, double scalar, boo
   check_same_context(info.name, s.context(), &a_in);
   tsr_dtype compute, result;
   binary_scalar_dtypes(op, a_in.dtype(), scalar, &compute, &result);
-  TensorPtr ap = as_dtype(a_in, compute, s);
+  InDtype ap(a_in, compute, s);
   const Tensor& a = *ap;
   TensorPtr y = prepare_output(info.name, s.context(), s, a.shape(), result, out);
   OpCall call;
@@ -85,8 +85,7 @@ TensorPtr where(const Tensor& cond_in, const Tensor& a_in, const Tensor& b_in, S
                 const TensorPtr& out) {
   check_same_context("where", s.context(), &cond_in, &a_in, &b_in);
   tsr_dtype result = promote(a_in.dtype(), b_in.dtype(), "where");
-  TensorPtr cp = as_dtype(cond_in, TSR_BOOL, s), ap = as_dtype(a_in, result, s),
-            bp = as_dtype(b_in, result, s);
+  InDtype cp(cond_in, TSR_BOOL, s), ap(a_in, result, s), bp(b_in, result, s);
   const Tensor& cond = *cp;
   const Tensor& a = *ap;
   const Tensor& b = *bp;

@@ -48,4 +48,18 @@ namespace tsr::ops {
 TensorPtr contiguous(const Tensor& x, Stream& s);
 // x itself when of dtype `dtype`, else a converted copy.
 TensorPtr as_dtype(const Tensor& x, tsr_dtype dtype, Stream& s);
+
+// As as_dtype, for an operand used only during the call: x itself is not
+// referenced again (the caller's handle keeps it alive), so the common case
+// takes no reference count round trip; a converted copy lives in here.
+class InDtype {
+ public:
+  InDtype(const Tensor& x, tsr_dtype dtype, Stream& s)
+      : copy_(x.dtype() == dtype ? nullptr : as_dtype(x, dtype, s)), t_(copy_ ? copy_.get() : &x) {}
+  const Tensor& operator*() const { return *t_; }
+
+ private:
+  TensorPtr copy_;
+  const Tensor* t_;
+};
 }  // namespace tsr::ops
