@@ -41,6 +41,15 @@ TensorDesc broadcast_desc(const Tensor& x, const Shape& to) {
   return d;
 }
 
+void set_flat_desc(const Tensor& x, TensorDesc* d) {
+  d->base = x.storage()->base();
+  d->offset = x.offset();
+  d->dtype = x.dtype();
+  d->ndim = 1;
+  d->shape[0] = x.numel();
+  d->strides[0] = 1;
+}
+
 void coalesce_axes(OpCall& call) {
   TensorDesc* all[4] = {&call.out, &call.in[0], &call.in[1], &call.in[2]};
   int n = 1 + call.n_in;

@@ -24,6 +24,10 @@ TensorDesc broadcast_desc(const Tensor& x, const Shape& to);
 // Merges adjacent axes that are contiguous in every operand, so kernels see
 // as few axes as possible (elementwise kinds only).
 void coalesce_axes(OpCall& call);
+// Sets *d (a fresh OpCall's, so its other axes are zero) to x as one
+// contiguous axis of x.numel() elements (x must be C-contiguous): what
+// coalesce_axes makes of same-shape contiguous operands, built in place.
+void set_flat_desc(const Tensor& x, TensorDesc* d);
 
 // Fills the storages from the tensors and enqueues the call on `stream`.
 void launch(OpCall& call, Stream& stream, const Tensor& out, const Tensor* in0 = nullptr,

@@ -41,7 +41,8 @@ TensorPtr binary(tsr_binary_op op, const Tensor& a_in, const Tensor& b_in, Strea
   InDtype ap(a_in, compute, s), bp(b_in, compute, s);
   const Tensor& a = *ap;
   const Tensor& b = *bp;
-  Shape shape = broadcast_shapes(a.shape(), b.shape(), info.name);
+  const bool same_shape = a.shape() == b.shape();
+  Shape shape = same_shape ? a.shape() : broadcast_shapes(a.shape(), b.shape(), info.name);
   TensorPtr y = prepare_output(info.name, s.context(), s, shape, result, out);
   OpCall call;
   call.kind = OpKind::Binary;
@@ -49,10 +50,18 @@ TensorPtr binary(tsr_binary_op op, const Tensor& a_in, const Tensor& b_in, Strea
   call.name = info.name;
   call.compute_dtype = compute;
   call.n_in = 2;
-  call.in[0] = broadcast_desc(a, shape);
-  call.in[1] = broadcast_desc(b, shape);
-  call.out = y->desc();
-  coalesce_axes(call);
+  if (same_shape && a.is_contiguous() && b.is_contiguous() && y->is_contiguous()) {
+    // The common case, in short (host cost per tiny op): no broadcasting,
+    // and one flat axis is what coalescing would give.
+    set_flat_desc(a, &call.in[0]);
+    set_flat_desc(b, &call.in[1]);
+    set_flat_desc(*y, &call.out);
+  } else {
+    call.in[0] = broadcast_desc(a, shape);
+    call.in[1] = broadcast_desc(b, shape);
+    call.out = y->desc();
+    coalesce_axes(call);
+  }
   launch(call, s, *y, &a, &b);
   return y;
 }
