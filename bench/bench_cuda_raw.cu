@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #define CHECK(call)                                                                      \
@@ -60,7 +61,18 @@ __global__ void fill_kernel(float* p, long long n, float v) {
     p[i] = v + float(i % 1000) * 1e-3f;
 }
 
-int main() {
+// --cold-context: the CUDA runtime's own start-up in this fresh process
+// (first call that creates the primary context), the floor under any
+// backend's cold start on this machine (see bench_cold_context).
+static int cold_context() {
+  const double t0 = now_us();
+  CHECK(cudaFree(nullptr));
+  std::printf("cuda-runtime-context %.1f ms\n", (now_us() - t0) / 1000);
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--cold-context") return cold_context();
   cudaDeviceProp prop{};
   CHECK(cudaGetDeviceProperties(&prop, 0));
   int driver = 0, runtime = 0;

@@ -38,10 +38,25 @@ Registry::Registry() {
   backends_.push_back({TSR_DEVICE_CUDA, "tessera_cuda", nullptr, ""});
   backends_.push_back({TSR_DEVICE_HIP, "tessera_hip", nullptr, ""});
   backends_.push_back({TSR_DEVICE_OPENCL, "tessera_opencl", nullptr, ""});
-  for (auto& slot : backends_) {
-    if (!slot.backend) load_plugin(slot);
-    if (slot.backend) add_devices(slot.backend);
+}
+
+void Registry::ensure_loaded(BackendSlot& slot) {
+  if (slot.tried) return;
+  if (!slot.backend) load_plugin(slot);
+  if (slot.backend) add_devices(slot);
+  slot.tried = true;
+}
+
+const std::vector<std::shared_ptr<DeviceEntry>>& Registry::devices() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!all_loaded_) {
+    for (auto& slot : backends_) {
+      ensure_loaded(slot);
+      devices_.insert(devices_.end(), slot.devices.begin(), slot.devices.end());
+    }
+    all_loaded_ = true;
   }
+  return devices_;
 }
 
 void Registry::load_plugin(BackendSlot& slot) {
@@ -80,7 +95,8 @@ void Registry::load_plugin(BackendSlot& slot) {
   slot.reason = "plugin lib" + stem + ".so not found (" + tried + ")";
 }
 
-void Registry::add_devices(Backend* backend) {
+void Registry::add_devices(BackendSlot& slot) {
+  Backend* backend = slot.backend;
   int32_t n = backend->device_count();
   for (int32_t i = 0; i < n; ++i) {
     auto entry = std::make_shared<DeviceEntry>();
@@ -88,13 +104,17 @@ void Registry::add_devices(Backend* backend) {
     if (!backend->device_info(i, &entry->info).ok()) continue;
     entry->info.index = i;
     entry->handle = HandleTable::instance().insert(HandleKind::Device, entry);
-    devices_.push_back(entry);
+    slot.devices.push_back(entry);
   }
 }
 
-const BackendSlot* Registry::backend(tsr_device_kind kind) const {
-  for (const auto& slot : backends_)
-    if (slot.kind == kind) return &slot;
+const BackendSlot* Registry::backend(tsr_device_kind kind) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& slot : backends_)
+    if (slot.kind == kind) {
+      ensure_loaded(slot);
+      return &slot;
+    }
   return nullptr;
 }
 
@@ -108,10 +128,10 @@ static const char* kind_name(tsr_device_kind kind) {
   }
 }
 
-std::shared_ptr<DeviceEntry> Registry::find(tsr_device_kind kind, int32_t index) const {
+std::shared_ptr<DeviceEntry> Registry::find(tsr_device_kind kind, int32_t index) {
   if (kind == TSR_DEVICE_BEST) {
     std::shared_ptr<DeviceEntry> best;
-    for (const auto& d : devices_)
+    for (const auto& d : devices())
       if (!best || d->info.score > best->info.score) best = d;
     return best;
   }
@@ -119,11 +139,8 @@ std::shared_ptr<DeviceEntry> Registry::find(tsr_device_kind kind, int32_t index)
   if (!slot) fail(TSR_ERROR_INVALID_ARGUMENT, "unknown device kind %d", int(kind));
   if (!slot->backend)
     fail(TSR_ERROR_DEVICE_UNAVAILABLE, "no %s backend: %s", kind_name(kind), slot->reason.c_str());
-  int32_t seen = 0;
-  for (const auto& d : devices_) {
-    if (d->info.kind != kind) continue;
-    if (seen++ == index) return d;
-  }
+  if (index >= 0 && size_t(index) < slot->devices.size()) return slot->devices[size_t(index)];
+  const int32_t seen = int32_t(slot->devices.size());
   fail(TSR_ERROR_DEVICE_UNAVAILABLE, "no %s device with index %d (%d present)%s%s", kind_name(kind),
        index, seen, slot->reason.empty() ? "" : ": ", slot->reason.c_str());
 }
