@@ -5,14 +5,26 @@
 // every backend while the test suites are set up.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <climits>
 #include <cstdlib>
 #include <string>
 
 namespace {
 
+// The probe where the build put it, else beside this binary (a build
+// carried to another machine, as scripts/gpu_pack.sh does).
+std::string probe_path() {
+  if (access(TESSERA_PLUGIN_PROBE, X_OK) == 0) return TESSERA_PLUGIN_PROBE;
+  char self[PATH_MAX] = {0};
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  std::string dir = n > 0 ? std::string(self, size_t(n)) : std::string(".");
+  return dir.substr(0, dir.rfind('/')) + "/tessera_plugin_probe";
+}
+
 int probe(const std::string& args) {
-  const std::string cmd = std::string(TESSERA_PLUGIN_PROBE) + " " + args + " >/dev/null";
+  const std::string cmd = probe_path() + " " + args + " >/dev/null";
   const int status = std::system(cmd.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
