@@ -1,0 +1,99 @@
+using System;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Security;
+using System.Text;
+
+namespace Tessera
+{
+    /// <summary>
+    /// Picks how the op launches (OpCalls.g.cs) reach libtessera.
+    ///
+    /// Under Mono's default (hybrid) thread suspension every P/Invoke is a
+    /// GC-safe-region transition, 30-60 ns on the bench VM: a quarter of a
+    /// tiny op's whole cost (docs/BENCHMARKS.md, "Bindings: C# and Rust").
+    /// Mono's own answer for short native functions is the raw internal call
+    /// (mono_dangerous_add_raw_internal_call, Mono 6.0 on): the JIT calls the
+    /// C function directly, as C would, and the thread stays in managed
+    /// (GC-unsafe) mode for the call. The op launches qualify: each only
+    /// queues its work, or runs a small op inline, and returns; none waits
+    /// for another thread's work or calls back into managed code
+    /// (tools/gen_dotnet.py, RAW_CALLS). What that costs: a collection that
+    /// another thread starts waits until such a call returns (microseconds
+    /// for a launch; longer only when a launch itself blocks: a GPU queue
+    /// full, a first-use kernel build), as it waits for any managed code.
+    ///
+    /// On Mono, the P/Invoke declarations of Native tell which function to
+    /// bind (mono_lookup_pinvoke_call: the same library the P/Invokes load),
+    /// so OpCalls.Current becomes MonoRawOpCalls; everywhere else, when a
+    /// step fails (a runtime without these exports) or with
+    /// TESSERA_MONO_RAW_CALLS=0, it is PInvokeOpCalls. Binding at run time is
+    /// why the calls sit behind a virtual call: Mono resolves an internal call
+    /// when it compiles the caller, and MonoRawOpCalls' methods are compiled
+    /// only once it exists, after the registration.
+    /// </summary>
+    internal abstract partial class OpCalls
+    {
+        /// <summary>The implementation every op goes through.</summary>
+        internal static readonly OpCalls Current = Select();
+
+        internal static bool UsesMonoRawCalls => Current is MonoRawOpCalls;
+
+        private static OpCalls Select()
+        {
+            if (Environment.GetEnvironmentVariable("TESSERA_MONO_RAW_CALLS") != "0" &&
+                Type.GetType("Mono.Runtime") != null)
+            {
+                try
+                {
+                    if (MonoRuntime.RegisterRawCalls())
+                        return new MonoRawOpCalls();
+                }
+                catch (Exception)
+                {
+                    // Not Mono 6+, or its runtime symbols are not visible (EntryPointNotFound-
+                    // Exception, ...): P/Invoke is always correct. Library.MonoRawOpCalls tells.
+                }
+            }
+            return new PInvokeOpCalls();
+        }
+
+        /// <summary>The embedding API of the Mono runtime the process runs on ("__Internal":
+        /// the executable and what it loaded globally).</summary>
+        [SuppressUnmanagedCodeSecurity]
+        private static unsafe class MonoRuntime
+        {
+            [DllImport("__Internal", EntryPoint = "mono_lookup_pinvoke_call", ExactSpelling = true)]
+            private static extern IntPtr LookupPInvokeCall(IntPtr method, IntPtr* excClass, IntPtr* excArg);
+
+            [DllImport("__Internal", EntryPoint = "mono_dangerous_add_raw_internal_call", ExactSpelling = true)]
+            private static extern void AddRawInternalCall(byte* name, IntPtr function);
+
+            /// <summary>Binds every MonoRawCalls method to the function Native's P/Invoke of
+            /// the same name resolves to. False (nothing used) when one is not found.</summary>
+            internal static bool RegisterRawCalls()
+            {
+                string[] names = Names;
+                var functions = new IntPtr[names.Length];
+                for (int i = 0; i < names.Length; ++i)
+                {
+                    MethodInfo pinvoke = typeof(Native).GetMethod(names[i], BindingFlags.Static | BindingFlags.NonPublic);
+                    if (pinvoke == null)
+                        return false;
+                    IntPtr excClass = IntPtr.Zero, excArg = IntPtr.Zero;
+                    // In Mono a RuntimeMethodHandle's value is the MonoMethod*.
+                    functions[i] = LookupPInvokeCall(pinvoke.MethodHandle.Value, &excClass, &excArg);
+                    if (functions[i] == IntPtr.Zero)
+                        return false;
+                }
+                for (int i = 0; i < names.Length; ++i)
+                {
+                    byte[] name = Encoding.ASCII.GetBytes("Tessera.MonoRawCalls::" + names[i] + "\0");
+                    fixed (byte* p = name)
+                        AddRawInternalCall(p, functions[i]);
+                }
+                return true;
+            }
+        }
+    }
+}
