@@ -173,6 +173,10 @@ def render_op_calls(hdr: tsr_header.Header) -> str:
         out.append(f"        internal override {tm.param(f.ret)} {f.name}({sig(f)}) =>")
         out.append(f"            Native.{f.name}({args(f)});")
     out += ["    }", "",
+            "#if !NET5_0_OR_GREATER",
+            "    // Left out of net8.0 builds: that runtime is CoreCLR (cheap P/Invokes), and",
+            "    // ahead-of-time compilers there reject InternalCall methods outside their corlib.",
+            "",
             "    /// <summary>Through MonoRawCalls (Mono, after OpCalls registered them).</summary>",
             "    internal sealed unsafe class MonoRawOpCalls : OpCalls",
             "    {"]
@@ -190,7 +194,7 @@ def render_op_calls(hdr: tsr_header.Header) -> str:
             out.append("")
         out.append("        [MethodImpl(MethodImplOptions.InternalCall)]")
         out.append(f"        internal static extern {tm.param(f.ret)} {f.name}({sig(f)});")
-    out += ["    }", "}"]
+    out += ["    }", "#endif", "}"]
     return "\n".join(out) + "\n"
 
 

@@ -37,6 +37,12 @@ namespace Tessera
         /// <summary>The implementation every op goes through.</summary>
         internal static readonly OpCalls Current = Select();
 
+#if NET5_0_OR_GREATER
+        // net8.0 builds run on CoreCLR: P/Invoke only (OpCalls.g.cs leaves the Mono classes out).
+        internal static bool UsesMonoRawCalls => false;
+
+        private static OpCalls Select() => new PInvokeOpCalls();
+#else
         internal static bool UsesMonoRawCalls => Current is MonoRawOpCalls;
 
         private static OpCalls Select()
@@ -95,5 +101,6 @@ namespace Tessera
                 return true;
             }
         }
+#endif
     }
 }

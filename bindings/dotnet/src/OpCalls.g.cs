@@ -84,6 +84,10 @@ namespace Tessera
             Native.tsr_rms_norm(x, gamma, eps, stream, @out);
     }
 
+#if !NET5_0_OR_GREATER
+    // Left out of net8.0 builds: that runtime is CoreCLR (cheap P/Invokes), and
+    // ahead-of-time compilers there reject InternalCall methods outside their corlib.
+
     /// <summary>Through MonoRawCalls (Mono, after OpCalls registered them).</summary>
     internal sealed unsafe class MonoRawOpCalls : OpCalls
     {
@@ -154,4 +158,5 @@ namespace Tessera
         [MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern Status tsr_rms_norm(IntPtr x, IntPtr gamma, double eps, IntPtr stream, IntPtr* @out);
     }
+#endif
 }
