@@ -32,6 +32,8 @@ mcs "${mcs_flags[@]}" -target:library -out:"$out/Tessera.dll" "$root"/bindings/d
 mcs "${mcs_flags[@]}" -r:"$out/Tessera.dll" -out:"$out/Tessera.Tests.exe" "$root"/bindings/dotnet/tests/*.cs
 mcs "${mcs_flags[@]}" -r:"$out/Tessera.dll" -out:"$out/MlpInference.exe" "$root/examples/dotnet/MlpInference.cs"
 mcs "${mcs_flags[@]}" -r:"$out/Tessera.dll" -out:"$out/BenchTinyOp.exe" "$root/bench/dotnet/BenchTinyOp.cs"
+# The call-path profile needs the binding's internals: it is built with its sources.
+mcs "${mcs_flags[@]}" -out:"$out/ProfileCallPath.exe" "$root"/bindings/dotnet/src/*.cs "$root/bench/dotnet/ProfileCallPath.cs"
 # The example in docs/dotnet.md (its first csharp block) must compile and run as written.
 awk '/^```csharp$/ { inside = 1; next } inside && /^```$/ { exit } inside' "$root/docs/dotnet.md" >"$out/DocExample.cs"
 mcs "${mcs_flags[@]}" -r:"$out/Tessera.dll" -out:"$out/DocExample.exe" "$out/DocExample.cs"
