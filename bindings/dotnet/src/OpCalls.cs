@@ -1,5 +1,6 @@
 using System;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security;
 using System.Text;
@@ -69,16 +70,36 @@ namespace Tessera
         [SuppressUnmanagedCodeSecurity]
         private static unsafe class MonoRuntime
         {
-            [DllImport("__Internal", EntryPoint = "mono_lookup_pinvoke_call", ExactSpelling = true)]
-            private static extern IntPtr LookupPInvokeCall(IntPtr method, IntPtr* excClass, IntPtr* excArg);
-
+            // Takes only Mono's icall-table mutex (an OS mutex, no GC transition): safe from a
+            // P/Invoke, as embedders call it from native code.
             [DllImport("__Internal", EntryPoint = "mono_dangerous_add_raw_internal_call", ExactSpelling = true)]
             private static extern void AddRawInternalCall(byte* name, IntPtr function);
+
+            [DllImport("libdl.so.2", EntryPoint = "dlsym", ExactSpelling = true)]
+            private static extern IntPtr Dlsym(IntPtr library, byte* name);
+
+            private static void Register(string name, IntPtr function)
+            {
+                byte[] bytes = Encoding.ASCII.GetBytes(name + "\0");
+                fixed (byte* p = bytes)
+                    AddRawInternalCall(p, function);
+            }
 
             /// <summary>Binds every MonoRawCalls method to the function Native's P/Invoke of
             /// the same name resolves to. False (nothing used) when one is not found.</summary>
             internal static bool RegisterRawCalls()
             {
+                // mono_lookup_pinvoke_call takes runtime locks that expect the thread in
+                // managed mode (the JIT calls it while compiling): called through a P/Invoke,
+                // i.e. in GC-safe mode, Mono aborts when such a lock is contended. So it is
+                // itself bound as a raw internal call first.
+                byte[] symbol = Encoding.ASCII.GetBytes("mono_lookup_pinvoke_call\0");
+                IntPtr lookup;
+                fixed (byte* p = symbol)
+                    lookup = Dlsym(IntPtr.Zero /* RTLD_DEFAULT */, p);
+                if (lookup == IntPtr.Zero)
+                    return false;
+                Register("Tessera.MonoPInvokeLookup::Lookup", lookup);
                 string[] names = Names;
                 var functions = new IntPtr[names.Length];
                 for (int i = 0; i < names.Length; ++i)
@@ -86,21 +107,34 @@ namespace Tessera
                     MethodInfo pinvoke = typeof(Native).GetMethod(names[i], BindingFlags.Static | BindingFlags.NonPublic);
                     if (pinvoke == null)
                         return false;
-                    IntPtr excClass = IntPtr.Zero, excArg = IntPtr.Zero;
                     // In Mono a RuntimeMethodHandle's value is the MonoMethod*.
-                    functions[i] = LookupPInvokeCall(pinvoke.MethodHandle.Value, &excClass, &excArg);
+                    functions[i] = MonoPInvokeLookup.Resolve(pinvoke.MethodHandle.Value);
                     if (functions[i] == IntPtr.Zero)
                         return false;
                 }
                 for (int i = 0; i < names.Length; ++i)
-                {
-                    byte[] name = Encoding.ASCII.GetBytes("Tessera.MonoRawCalls::" + names[i] + "\0");
-                    fixed (byte* p = name)
-                        AddRawInternalCall(p, functions[i]);
-                }
+                    Register("Tessera.MonoRawCalls::" + names[i], functions[i]);
                 return true;
             }
         }
 #endif
     }
+
+#if !NET5_0_OR_GREATER
+    /// <summary>mono_lookup_pinvoke_call as a raw internal call (OpCalls.MonoRuntime binds it
+    /// before the first call; Resolve is compiled only then).</summary>
+    internal static unsafe class MonoPInvokeLookup
+    {
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern IntPtr Lookup(IntPtr method, IntPtr* excClass, IntPtr* excArg);
+
+        /// <summary>The C function a P/Invoke method (a MonoMethod*) resolves to, or zero.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        internal static IntPtr Resolve(IntPtr method)
+        {
+            IntPtr excClass = IntPtr.Zero, excArg = IntPtr.Zero;
+            return Lookup(method, &excClass, &excArg);
+        }
+    }
+#endif
 }
