@@ -11,7 +11,7 @@ namespace Tessera
     /// Picks how the op launches (OpCalls.g.cs) reach libtessera.
     ///
     /// Under Mono's default (hybrid) thread suspension every P/Invoke is a
-    /// GC-safe-region transition, 30-60 ns on the bench VM: a quarter of a
+    /// GC-safe-region transition, 40-60 ns on the bench VM: a fifth of a
     /// tiny op's whole cost (docs/BENCHMARKS.md, "Bindings: C# and Rust").
     /// Mono's own answer for short native functions is the raw internal call
     /// (mono_dangerous_add_raw_internal_call, Mono 6.0 on): the JIT calls the
