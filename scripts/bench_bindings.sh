@@ -5,7 +5,8 @@
 # compared with C's "c-alloc"). The programs take
 # turns, one short run each per round, in an order that rotates every round,
 # so that changing load on a shared machine hits all of them alike. Each
-# program reports wall time and process CPU time per call; the CPU time leaves
+# program reports wall time and process CPU time per call (the C# one also
+# once with its ops on P/Invoke, TESSERA_MONO_RAW_CALLS=0); the CPU time leaves
 # out the time spent waiting for a core, which dominates the noise on a
 # loaded machine. Reported: the median over all runs per binding and its ratio
 # to C's median (CPU and wall), the minimum CPU time (the least disturbed run)
@@ -37,11 +38,16 @@ run_one() {  # program index; every output line gets the round number in front
     2) mono "$build/dotnet/BenchTinyOp.exe" "$iterations" "$runs" ;;
     3) MONO_THREADS_SUSPEND=preemptive mono "$build/dotnet/BenchTinyOp.exe" "$iterations" "$runs" |
          sed 's/^\(csharp[^ ]*\)/\1-preemptive/' ;;
+    # The binding's ops through P/Invoke, as before raw internal calls (docs/dotnet.md);
+    # csharp-raw is the same program's bare P/Invoke again.
+    4) TESSERA_MONO_RAW_CALLS=0 mono "$build/dotnet/BenchTinyOp.exe" "$iterations" "$runs" |
+         grep -v '^csharp-raw ' | sed 's/^\(csharp[^ ]*\)/\1-pinvoke/' ;;
   esac | sed "s/^/$2 /"
 }
+programs=5
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for ((r = 0; r < rounds; r++)); do
-  for ((k = 0; k < 4; k++)); do run_one $(((r + k) % 4)) "$r" >>"$samples"; done
+  for ((k = 0; k < programs; k++)); do run_one $(((r + k) % programs)) "$r" >>"$samples"; done
 done
 
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores);" \
@@ -63,18 +69,21 @@ notes = {
     "rust": "tessera: a.binary_into(Add, &b, &out, None)",
     "rust-sys": "tessera-sys: raw tsr_binary",
     "csharp": "Tessera: a.Binary(Add, b, output); Mono default suspend",
+    "csharp-pinvoke": "the same, ops through P/Invoke (TESSERA_MONO_RAW_CALLS=0)",
     "csharp-raw": "bare P/Invoke on raw handles; Mono default suspend",
     "csharp-preemptive": "Tessera; MONO_THREADS_SUSPEND=preemptive",
     "csharp-raw-preemptive": "bare P/Invoke; MONO_THREADS_SUSPEND=preemptive",
     "c-alloc": "C: new result per call, released at once",
     "rust-alloc": "Rust: drop(a.add(&b)?)",
     "csharp-alloc": "C#: a.Binary(Add, b).Dispose(); Mono default suspend",
+    "csharp-alloc-pinvoke": "C#: the same, ops through P/Invoke (TESSERA_MONO_RAW_CALLS=0)",
     "csharp-alloc-preemptive": "C#: the same; MONO_THREADS_SUSPEND=preemptive",
 }
 print(f"{rounds} rounds x {runs} runs x {iterations} calls; ns per call; CPU and wall: medians over all runs;")
 print("'round x C': min..max over rounds of (median CPU ns in the round / C's in the same round)")
-groups = [("c", ["c", "rust", "rust-sys", "csharp", "csharp-raw", "csharp-preemptive", "csharp-raw-preemptive"]),
-          ("c-alloc", ["c-alloc", "rust-alloc", "csharp-alloc", "csharp-alloc-preemptive"])]
+groups = [("c", ["c", "rust", "rust-sys", "csharp", "csharp-pinvoke", "csharp-raw", "csharp-preemptive",
+                 "csharp-raw-preemptive"]),
+          ("c-alloc", ["c-alloc", "rust-alloc", "csharp-alloc", "csharp-alloc-pinvoke", "csharp-alloc-preemptive"])]
 for base, labels in groups:
     cw, cc = statistics.median(wall[base]), statistics.median(cpu[base])
     print()

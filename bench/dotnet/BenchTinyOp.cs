@@ -1,8 +1,9 @@
 // Host cost of a tiny op from C#: the same 16-element float32 add into a
 // preallocated output as bench/bench_tiny_op.c, through the idiomatic layer
-// (Tensor.Binary with an output: handle leases + a direct P/Invoke), and
-// through a bare P/Invoke on the raw handles for reference ("csharp-raw":
-// what the transition alone costs, without the leases), and with a new
+// (Tensor.Binary with an output: handle leases + the C call, on Mono a raw
+// internal call unless TESSERA_MONO_RAW_CALLS=0), and through a bare P/Invoke
+// on the raw handles for reference ("csharp-raw": what a P/Invoke costs,
+// without the leases), and with a new
 // result per call (a.Binary(Add, b), disposed at once: "csharp-alloc"). Prints one line per
 // run: "<label> <wall ns per call> <process CPU ns per call>".
 // Usage: mono BenchTinyOp.exe [iterations per run] [runs]

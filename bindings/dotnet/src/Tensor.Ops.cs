@@ -12,9 +12,13 @@ namespace Tessera
     // The ops hold their handles with EnterAll/ExitAll and one try/finally
     // rather than one `using (new Lease(...))` per handle: on Mono the nested
     // finally blocks cost about 25 ns per op, a tenth of a tiny op's whole
-    // cost (docs/BENCHMARKS.md, "Bindings: C# and Rust").
+    // cost (docs/BENCHMARKS.md, "Bindings: C# and Rust"). The C call itself
+    // goes through OpCalls.Current: on Mono a raw internal call, with no
+    // GC-safe transition (OpCalls.cs).
     public sealed unsafe partial class Tensor
     {
+        private static OpCalls Ops => OpCalls.Current;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Tensor Result(Status status, Tensor output, IntPtr raw)
         {
@@ -40,7 +44,7 @@ namespace Tessera
             Status status;
             try
             {
-                status = Native.tsr_unary(op, RawOf(x), RawOf(s), &raw);
+                status = Ops.tsr_unary(op, RawOf(x), RawOf(s), &raw);
             }
             finally { ExitAll(x, o, s); }
             return Result(status, output, raw);
@@ -75,7 +79,7 @@ namespace Tessera
             Status status;
             try
             {
-                status = Native.tsr_binary(op, RawOf(a), RawOf(b), RawOf(s), &raw);
+                status = Ops.tsr_binary(op, RawOf(a), RawOf(b), RawOf(s), &raw);
             }
             finally { ExitAll(a, b, o, s); }
             return Result(status, output, raw);
@@ -92,7 +96,7 @@ namespace Tessera
             Status status;
             try
             {
-                status = Native.tsr_binary_scalar(op, RawOf(a), scalar, scalarFirst ? 1 : 0, RawOf(s), &raw);
+                status = Ops.tsr_binary_scalar(op, RawOf(a), scalar, scalarFirst ? 1 : 0, RawOf(s), &raw);
             }
             finally { ExitAll(a, o, s); }
             return Result(status, output, raw);
@@ -141,7 +145,7 @@ namespace Tessera
             Status status;
             try
             {
-                status = Native.tsr_where(RawOf(c), RawOf(x), RawOf(y), RawOf(s), &raw);
+                status = Ops.tsr_where(RawOf(c), RawOf(x), RawOf(y), RawOf(s), &raw);
             }
             finally { ExitAll(c, x, y, o, s); }
             return Result(status, output, raw);
@@ -156,7 +160,7 @@ namespace Tessera
             Status status;
             try
             {
-                status = Native.tsr_astype(RawOf(x), dtype, RawOf(s), &raw);
+                status = Ops.tsr_astype(RawOf(x), dtype, RawOf(s), &raw);
             }
             finally { ExitAll(x, o, s); }
             return Result(status, output, raw);
@@ -176,8 +180,8 @@ namespace Tessera
             try
             {
                 fixed (int* a = axes)
-                    status = Native.tsr_reduce(op, RawOf(x), a, axes == null ? -1 : axes.Length, keepDims ? 1 : 0,
-                                                  correction, RawOf(s), &raw);
+                    status = Ops.tsr_reduce(op, RawOf(x), a, axes == null ? -1 : axes.Length, keepDims ? 1 : 0,
+                                           correction, RawOf(s), &raw);
             }
             finally { ExitAll(x, o, s); }
             return Result(status, output, raw);
@@ -212,8 +216,8 @@ namespace Tessera
             Status status;
             try
             {
-                status = Native.tsr_matmul(RawOf(a), RawOf(b), transA ? 1 : 0, transB ? 1 : 0, alpha, beta,
-                                              RawOf(s), &raw);
+                status = Ops.tsr_matmul(RawOf(a), RawOf(b), transA ? 1 : 0, transB ? 1 : 0, alpha, beta,
+                                       RawOf(s), &raw);
             }
             finally { ExitAll(a, b, o, s); }
             return Result(status, output, raw);
@@ -231,7 +235,7 @@ namespace Tessera
             Status status;
             try
             {
-                status = Native.tsr_linear(RawOf(x), RawOf(w), RawOf(b), activation, RawOf(s), &raw);
+                status = Ops.tsr_linear(RawOf(x), RawOf(w), RawOf(b), activation, RawOf(s), &raw);
             }
             finally { ExitAll(x, w, b, o, s); }
             return Result(status, output, raw);
@@ -246,7 +250,7 @@ namespace Tessera
             Status status;
             try
             {
-                status = Native.tsr_softmax(RawOf(x), RawOf(s), &raw);
+                status = Ops.tsr_softmax(RawOf(x), RawOf(s), &raw);
             }
             finally { ExitAll(x, o, s); }
             return Result(status, output, raw);
@@ -261,7 +265,7 @@ namespace Tessera
             Status status;
             try
             {
-                status = Native.tsr_log_softmax(RawOf(x), RawOf(s), &raw);
+                status = Ops.tsr_log_softmax(RawOf(x), RawOf(s), &raw);
             }
             finally { ExitAll(x, o, s); }
             return Result(status, output, raw);
@@ -277,7 +281,7 @@ namespace Tessera
             Status status;
             try
             {
-                status = Native.tsr_layer_norm(RawOf(x), RawOf(g), RawOf(b), eps, RawOf(s), &raw);
+                status = Ops.tsr_layer_norm(RawOf(x), RawOf(g), RawOf(b), eps, RawOf(s), &raw);
             }
             finally { ExitAll(x, g, b, o, s); }
             return Result(status, output, raw);
@@ -292,7 +296,7 @@ namespace Tessera
             Status status;
             try
             {
-                status = Native.tsr_rms_norm(RawOf(x), RawOf(g), eps, RawOf(s), &raw);
+                status = Ops.tsr_rms_norm(RawOf(x), RawOf(g), eps, RawOf(s), &raw);
             }
             finally { ExitAll(x, g, o, s); }
             return Result(status, output, raw);
