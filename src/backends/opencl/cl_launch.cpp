@@ -78,7 +78,8 @@ Status Launch::enqueue(Kernel* k, const Args& args, size_t global, size_t local)
     if (k->order) {
       ordered = std::unique_lock<std::mutex>(k->order->mu);
       Status st = wait_for_previous(*k->order, stream_.queue());
-      if (!st.ok()) return Status::Err(st.code, std::string(op_) + " (kernel " + k->name + "): " + st.message);
+      if (!st.ok())
+        return Status::Err(st.code, std::string(op_) + " (kernel " + k->name + "): " + st.message);
     }
     int bad = -1;
     cl_int err = args.apply(k->handle, &bad);

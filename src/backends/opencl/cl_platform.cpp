@@ -127,9 +127,9 @@ Status discover_devices(std::vector<DeviceRecord>* out) {
       r.max_parameter_size = device_value<size_t>(d, CL_DEVICE_MAX_PARAMETER_SIZE);
       // PoCL aborts when launches of one kernel with growing grids overlap
       // (cl_launch_order.h); its platform is "Portable Computing Language".
-      r.ordered_launches = order_env && (order_env[0] == '0' || order_env[0] == '1')
-                               ? order_env[0] == '1'
-                               : lower(pname).find("portable computing language") != std::string::npos;
+      const bool pocl = lower(pname).find("portable computing language") != std::string::npos;
+      r.ordered_launches =
+          order_env && (order_env[0] == '0' || order_env[0] == '1') ? order_env[0] == '1' : pocl;
       out->push_back(std::move(r));
     }
   }

@@ -72,7 +72,8 @@ Status ProgramCache::kernel(const std::string& family, const std::string& define
   entry->handle = k;
   entry->name = name;
   // Identity as PoCL sees it: program text, options, device, kernel name.
-  if (device_.ordered_launches) entry->order = launch_order(key_text(family, defines) + "kernel: " + name);
+  if (device_.ordered_launches)
+    entry->order = launch_order(key_text(family, defines) + "kernel: " + name);
   size_t wg = 0;
   if (clGetKernelWorkGroupInfo(k, device_.device, CL_KERNEL_WORK_GROUP_SIZE, sizeof(wg), &wg,
                                nullptr) == CL_SUCCESS &&

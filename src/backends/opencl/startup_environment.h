@@ -28,7 +28,8 @@ inline const std::vector<std::string> kStartupEnvironment = snapshot_environment
 
 // The start-up environment with `overrides` ("NAME=value") replacing or
 // adding entries of the same name.
-inline std::vector<std::string> startup_environment_with(const std::vector<std::string>& overrides) {
+inline std::vector<std::string> startup_environment_with(
+    const std::vector<std::string>& overrides) {
   auto name_of = [](const std::string& entry) { return entry.substr(0, entry.find('=') + 1); };
   std::vector<std::string> env;
   for (const std::string& entry : kStartupEnvironment) {
