@@ -26,9 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "backends/opencl/startup_environment.h"
 #include "tessera/tessera.h"
-
-extern char** environ;
 
 namespace {
 
@@ -211,24 +210,15 @@ double value_after(const std::string& out, const char* key) {
   return p == std::string::npos ? -1 : std::atof(out.c_str() + p + std::strlen(key));
 }
 
-// The environment at start-up, for the children: the ocl-icd loader cuts
-// OCL_ICD_FILENAMES down to its first entry in place when it loads (strtok
-// on getenv's buffer), so the live environment would hide later drivers.
-const std::vector<std::string> g_startup_environment = [] {
-  std::vector<std::string> v;
-  for (char** e = environ; *e; ++e) v.emplace_back(*e);
-  return v;
-}();
-
 ColdRun run_cold_child(const char* self, const std::string& cache_dir) {
   int fds[2];
   if (pipe(fds) != 0) return {};
-  std::string env_entry = "TESSERA_CL_CACHE_DIR=" + cache_dir;
+  // The start-up environment (the ICD loader edits the live one; see
+  // startup_environment.h) with the child's cache directory.
+  std::vector<std::string> env =
+      tsr::opencl::startup_environment_with({"TESSERA_CL_CACHE_DIR=" + cache_dir});
   std::vector<char*> envp;
-  std::vector<std::string> inherited = g_startup_environment;
-  for (std::string& e : inherited)
-    if (e.compare(0, 21, "TESSERA_CL_CACHE_DIR=") != 0) envp.push_back(e.data());
-  envp.push_back(env_entry.data());
+  for (std::string& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
   char mode[] = "--cold-start-child";
   char* argv[] = {const_cast<char*>(self), mode, nullptr};

@@ -62,31 +62,14 @@ nfail=$(grep -Eo '\[  FAILED  \] [0-9]+ test' "$out" | grep -Eo '[0-9]+' || echo
 if [[ -z "$SAN" && -f "$BUILD/lib/libtessera_opencl.so" ]]; then
   echo "== OpenCL backend (op suite and Opencl* tests)"
   t0=$(date +%s)
-  # PoCL 3.1 sometimes aborts inside itself while many programs are being
-  # compiled (pocl_release_dlhandle_cache assertion: a race in PoCL's kernel
-  # library cache, seen in cold runs only; docs/opencl.md). Such a run, with
-  # no test failed before the abort, is run again (at most twice, on the now
-  # warmer cache) and the summary line says so; any test failure, or any
-  # other crash, fails the suite at once.
-  attempt=1 retried=""
-  while :; do
-    TESSERA_TEST_BACKENDS=opencl "$BUILD/bin/tessera_tests" --gtest_brief=1 \
-      --gtest_filter='AllBackends/*:Opencl*' 2>&1 | tee "$out"
-    rc=${PIPESTATUS[0]}
-    if [[ $rc -ne 0 && $attempt -lt 3 ]] && grep -q 'pocl_release_dlhandle_cache: Assertion' "$out" &&
-       ! grep -q '^\[  FAILED  \]' "$out"; then
-      echo "== run $attempt aborted inside PoCL (pocl_release_dlhandle_cache), no test had failed: running again"
-      retried+="run $attempt aborted inside PoCL (pocl_release_dlhandle_cache), rerun; "
-      attempt=$((attempt + 1))
-      continue
-    fi
-    break
-  done
+  TESSERA_TEST_BACKENDS=opencl "$BUILD/bin/tessera_tests" --gtest_brief=1 \
+    --gtest_filter='AllBackends/*:Opencl*' 2>&1 | tee "$out"
+  rc=${PIPESTATUS[0]}
   secs=$(( $(date +%s) - t0 ))
   cpass=$(grep -Eo '\[  PASSED  \] [0-9]+' "$out" | grep -Eo '[0-9]+$' || echo 0)
   cfail=$(grep -Eo '\[  FAILED  \] [0-9]+ test' "$out" | grep -Eo '[0-9]+' || echo "?")
-  [[ $rc -eq 0 ]] && record "gtest opencl" PASSED "$cpass passed, 0 failed (${secs} s) ${retried}" ||
-    record "gtest opencl" FAILED "$cpass passed, ${cfail:-?} failed (rc $rc, ${secs} s) ${retried}"
+  [[ $rc -eq 0 ]] && record "gtest opencl" PASSED "$cpass passed, 0 failed (${secs} s)" ||
+    record "gtest opencl" FAILED "$cpass passed, ${cfail:-?} failed (rc $rc, ${secs} s)"
 elif [[ -z "$SAN" ]]; then
   summary+=("$(printf 'SUITE %-28s %-7s %s' "gtest opencl" SKIPPED "libtessera_opencl.so was not built (no OpenCL headers/CLBlast)")")
 fi

@@ -13,7 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char** environ;
 
 #include <algorithm>
 #include <cerrno>
@@ -26,6 +25,7 @@ extern char** environ;
 #include <string>
 #include <vector>
 
+#include "backends/opencl/startup_environment.h"
 #include "support/reference.h"
 #include "tessera/tessera.h"
 
@@ -183,27 +183,10 @@ struct Child {
   int fd = -1;
 };
 
-// The environment as it was when this program started. Children get this
-// copy, not `environ`: the ocl-icd loader splits OCL_ICD_FILENAMES in place
-// (strtok on getenv's buffer) when it first loads, so after the first
-// OpenCL call the live value lists only the first driver; on the GPU machine
-// ("libpocl.so.2:libnvidia-opencl.so.1") children then saw no NVIDIA device.
-inline std::vector<std::string> snapshot_environment() {
-  std::vector<std::string> v;
-  for (char** e = environ; *e; ++e) v.emplace_back(*e);
-  return v;
-}
-inline const std::vector<std::string> kStartupEnvironment = snapshot_environment();
-
 inline Child spawn_self(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-  std::vector<std::string> envs;
-  for (const std::string& entry : kStartupEnvironment) {
-    bool overridden = false;
-    for (const auto& x : env)
-      overridden |= entry.compare(0, x.find('=') + 1, x, 0, x.find('=') + 1) == 0;
-    if (!overridden) envs.push_back(entry);
-  }
-  envs.insert(envs.end(), env.begin(), env.end());
+  // The environment as it was at start-up (see startup_environment.h: the
+  // ICD loader edits the live one), with `env` on top.
+  std::vector<std::string> envs = tsr::opencl::startup_environment_with(env);
   std::vector<char*> envp, argv;
   for (auto& e : envs) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -222,6 +205,12 @@ inline Child spawn_self(const std::vector<std::string>& args, const std::vector<
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], 1);  // dup2 clears close-on-exec
   posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+  // Nothing but stdin/stdout/stderr: a descriptor a driver opened in this
+  // process without close-on-exec (a device file, another child's pipe)
+  // must not reach the child.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+#endif
   pid_t pid = -1;
   const int rc = posix_spawn(&pid, self.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -236,11 +225,34 @@ inline Child spawn_self(const std::vector<std::string>& args, const std::vector<
   return c;
 }
 
+// Reads the child's output into *output (appending) until `marker` appears
+// in it, the child closes its end, or `timeout_s` passes; returns whether
+// the marker was seen. The child keeps running.
+inline bool read_until(const Child& c, std::string* output, const std::string& marker,
+                       int timeout_s) {
+  if (c.fd < 0) return false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  char buf[4096];
+  while (output->find(marker) == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{c.fd, POLLIN, 0};
+    const int r = poll(&p, 1, int(std::min<int64_t>(left.count(), 1000)));
+    if (r < 0 && errno == EINTR) continue;
+    if (r == 0) continue;
+    const ssize_t n = read(c.fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;  // EOF: the child is gone (or closed its output)
+    output->append(buf, size_t(n));
+  }
+  return true;
+}
+
 // Waits for the child (at most `timeout_s`; then kills it); returns its exit
-// status, or -1 when it did not exit normally, with its output in *output
-// and how it ended appended when that was not a normal exit.
+// status, or -1 when it did not exit normally. Its output is appended to
+// *output, and how it ended when that was not a normal exit.
 inline int wait_child(Child c, std::string* output, int timeout_s = 600) {
-  output->clear();
   if (c.pid < 0) return -1;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   bool timed_out = false;
@@ -269,11 +281,14 @@ inline int wait_child(Child c, std::string* output, int timeout_s = 600) {
   if (timed_out) *output += "\n[child timed out after " + std::to_string(timeout_s) + " s, killed]";
   if (WIFSIGNALED(status))
     *output += "\n[child killed by signal " + std::to_string(WTERMSIG(status)) + "]";
+  else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+    *output += "\n[child exited with status " + std::to_string(WEXITSTATUS(status)) + "]";
   return WIFEXITED(status) && !timed_out ? WEXITSTATUS(status) : -1;
 }
 
 inline int run_self(const std::vector<std::string>& args, const std::vector<std::string>& env,
                     std::string* output) {
+  output->clear();
   return wait_child(spawn_self(args, env), output);
 }
 

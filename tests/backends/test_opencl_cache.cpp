@@ -4,14 +4,17 @@
 // fixed set of ops, checks their results and prints its context's
 // kernel_compilations. A second process must find every program on disk
 // (zero compilations); truncated, corrupt and driver-refused files must be
-// detected and rebuilt; two processes writing at once must leave a cache a
-// third process loads completely.
+// detected and rebuilt; two processes compiling and writing at once must
+// leave a cache a third process loads completely.
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "backends/opencl_test_util.h"
 
@@ -20,11 +23,27 @@ using namespace tsrtest::ocl;
 
 namespace {
 
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0;
+}
+
 // The child's work: programs from six families (binary, unary, convert, raw,
 // reduce, norm), each result checked against the host.
 TEST(OpenclCacheProbe, DISABLED_Child) {
   ContextGuard ctx(TSR_DEVICE_OPENCL);
   ASSERT_NE(ctx.c, nullptr);
+  // Concurrent writers: say the context is up, then wait at the start line
+  // (a file the parent creates once every child is READY), so that the
+  // children compile and write at the same time.
+  if (const char* gate = std::getenv("TESSERA_TEST_START_GATE"); gate && *gate) {
+    std::printf("READY\n");
+    std::fflush(stdout);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+    while (!file_exists(gate) && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    ASSERT_TRUE(file_exists(gate)) << "the start gate " << gate << " never opened";
+  }
   Host a = random_host({64, 33}, TSR_FLOAT32), b = random_host({64, 33}, TSR_FLOAT32);
   TensorGuard ta(upload(ctx, a, TSR_FLOAT32)), tb(upload(ctx, b, TSR_FLOAT32));
   TensorGuard sum, ex, cast, rows, soft, view, copy;
@@ -77,6 +96,7 @@ class OpenclDiskCache : public ::testing::Test {
   void TearDown() override {
     for (const auto& f : entries()) std::remove((dir_ + "/" + f).c_str());
     if (!dir_.empty()) rmdir(dir_.c_str());
+    if (!gate_.empty()) std::remove(gate_.c_str());
   }
 
   // Runs the child; returns its kernel_compilations (fails the test on a
@@ -99,6 +119,16 @@ class OpenclDiskCache : public ::testing::Test {
     }
     return v;
   }
+  // "name (bytes)" per entry of the cache directory, for failure messages.
+  std::string listing() const {
+    std::string s = "cache directory " + dir_ + ":";
+    for (const auto& f : entries()) {
+      struct stat st {};
+      const bool ok = stat((dir_ + "/" + f).c_str(), &st) == 0;
+      s += "\n  " + f + (ok ? " (" + std::to_string(st.st_size) + " bytes)" : " (stat failed)");
+    }
+    return s;
+  }
   std::vector<std::string> cache_files() const {
     std::vector<std::string> v;
     for (const auto& f : entries())
@@ -115,6 +145,7 @@ class OpenclDiskCache : public ::testing::Test {
   }
 
   std::string dir_;
+  std::string gate_;
 };
 
 TEST_F(OpenclDiskCache, SecondProcessFindsEveryProgram) {
@@ -173,16 +204,55 @@ TEST_F(OpenclDiskCache, CorruptAndRefusedFilesAreRebuilt) {
   EXPECT_EQ(run_child(), 0);
 }
 
+// Two children share an empty cache directory and start compiling at the
+// same moment (the start gate; NVIDIA's context creation alone takes
+// ~250 ms, longer than all of a child's compiles, so without it one child
+// could be done before the other begins). Which child compiles which
+// program depends on timing: a child may find a program its twin already
+// wrote and compile nothing at all. What must hold: both succeed, every
+// cached program was compiled by at least one of them and at most once by
+// each, no temporary file is left, and a third process compiles nothing.
 TEST_F(OpenclDiskCache, ConcurrentWritersLeaveAValidCache) {
-  Child a = spawn_self(kChildArgs, {"TESSERA_CL_CACHE_DIR=" + dir_});
-  Child b = spawn_self(kChildArgs, {"TESSERA_CL_CACHE_DIR=" + dir_});
+  gate_ = dir_ + ".gate";
+  const std::vector<std::string> env = {"TESSERA_CL_CACHE_DIR=" + dir_,
+                                        "TESSERA_TEST_START_GATE=" + gate_};
+  Child a = spawn_self(kChildArgs, env);
+  Child b = spawn_self(kChildArgs, env);
   std::string out_a, out_b;
-  EXPECT_EQ(wait_child(a, &out_a), 0) << out_a;
-  EXPECT_EQ(wait_child(b, &out_b), 0) << out_b;
-  EXPECT_GT(output_value(out_a, "KERNEL_COMPILATIONS"), 0);
+  const bool ready_a = read_until(a, &out_a, "READY", 300);
+  const bool ready_b = read_until(b, &out_b, "READY", 300);
+  write_file(gate_, "go\n");  // opens the gate even after a failure: nobody waits forever
+  const int rc_a = wait_child(a, &out_a), rc_b = wait_child(b, &out_b);
+  const int64_t comp_a = output_value(out_a, "KERNEL_COMPILATIONS");
+  const int64_t comp_b = output_value(out_b, "KERNEL_COMPILATIONS");
+  const std::string after_writers = listing();
+  const int64_t programs = int64_t(cache_files().size());
+  std::vector<std::string> leftovers;
   for (const auto& f : entries())
-    EXPECT_EQ(f.find(".tmp."), std::string::npos) << "a temporary file was left behind: " << f;
-  EXPECT_EQ(run_child(), 0) << "the cache both processes wrote must be complete and valid";
+    if (f.find(".tmp.") != std::string::npos) leftovers.push_back(f);
+  std::string out_c;
+  const int rc_c = run_self(kChildArgs, {"TESSERA_CL_CACHE_DIR=" + dir_}, &out_c);
+  const int64_t comp_c = output_value(out_c, "KERNEL_COMPILATIONS");
+  // Everything a failure needs to explain itself, printed with any of them.
+  SCOPED_TRACE("\n---- child A: exit " + std::to_string(rc_a) + ", READY " +
+               (ready_a ? "yes" : "no") + ", compilations " + std::to_string(comp_a) +
+               "; output:\n" + out_a + "\n---- child B: exit " + std::to_string(rc_b) +
+               ", READY " + (ready_b ? "yes" : "no") + ", compilations " +
+               std::to_string(comp_b) + "; output:\n" + out_b + "\n---- after both: " +
+               after_writers + "\n---- third child: exit " + std::to_string(rc_c) +
+               ", compilations " + std::to_string(comp_c) + "; output:\n" + out_c + "\n----");
+  EXPECT_TRUE(ready_a && ready_b) << "both children must reach the start line";
+  EXPECT_EQ(rc_a, 0);
+  EXPECT_EQ(rc_b, 0);
+  ASSERT_GT(programs, 0) << "the writers left no program in the cache";
+  EXPECT_GE(comp_a, 0);
+  EXPECT_GE(comp_b, 0);
+  EXPECT_LE(comp_a, programs) << "a child compiled a program twice, or a file is missing";
+  EXPECT_LE(comp_b, programs) << "a child compiled a program twice, or a file is missing";
+  EXPECT_GE(comp_a + comp_b, programs) << "every cached program comes from one of the writers";
+  EXPECT_TRUE(leftovers.empty()) << "temporary files were left behind: " << leftovers.size();
+  EXPECT_EQ(rc_c, 0);
+  EXPECT_EQ(comp_c, 0) << "the cache both processes wrote must be complete and valid";
 }
 
 }  // namespace

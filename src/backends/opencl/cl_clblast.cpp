@@ -4,7 +4,9 @@
 
 #include <string>
 
+#include "cl_context.h"
 #include "cl_error.h"
+#include "cl_launch_order.h"
 #include "cl_stream.h"
 
 namespace tsr::opencl {
@@ -55,8 +57,9 @@ struct Blast<double> {
   static constexpr auto gemm_batched = CLBlastDgemmBatched;
 };
 
+// `order` (PoCL): CLBlast's launch order, held; the call's event joins it.
 template <typename T>
-Status gemm_typed(Launch& L, const GemmCall& g) {
+Status gemm_typed(Launch& L, const GemmCall& g, LaunchOrder* order) {
   using B = Blast<T>;
   cl_command_queue q = L.stream().queue();
   cl_event ev = nullptr;
@@ -96,15 +99,30 @@ Status gemm_typed(Launch& L, const GemmCall& g) {
                         size_t(g.batch), &q, &ev);
   }
   if (s != CLBlastSuccess) return blast_failure(L, s, routine);
-  if (ev) L.track(ev);
+  if (ev) {
+    // The routine's last kernel: on an in-order queue, the end of all of it.
+    if (order) record_launch(*order, ev);
+    L.track(ev);
+  }
   return Status::Ok();
 }
 
 }  // namespace
 
 Status clblast_gemm(Launch& L, const GemmCall& g) {
-  std::lock_guard<std::mutex> lock(driver_build_mutex());  // see cl_launch.h
-  return g.f64 ? gemm_typed<double>(L, g) : gemm_typed<float>(L, g);
+  // One CLBlast call at a time in the process (its program and binary
+  // caches are shared by every context); on PoCL also its launch order:
+  // CLBlast makes its own kernel objects, so all its kernels share one.
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  LaunchOrder* order = L.ctx().device().ordered_launches ? clblast_launch_order() : nullptr;
+  std::unique_lock<std::mutex> ordered;
+  if (order) {
+    ordered = std::unique_lock<std::mutex>(order->mu);
+    Status st = wait_for_previous(*order, L.stream().queue());
+    if (!st.ok()) return Status::Err(st.code, std::string(L.op()) + ": " + st.message);
+  }
+  return g.f64 ? gemm_typed<double>(L, g, order) : gemm_typed<float>(L, g, order);
 }
 
 }  // namespace tsr::opencl

@@ -69,26 +69,18 @@ Status Launch::kernel(const std::string& family, const std::string& defines,
 
 Status Launch::fail(cl_int err, const char* call) const { return cl_failure(err, call, op_); }
 
-std::mutex& driver_build_mutex() {
-  static std::mutex mu;
-  return mu;
-}
-
-// log2 of a power-of-two work-group size, as a bit of Kernel::enqueued_locals.
-static uint32_t local_bit(size_t local) {
-  uint32_t b = 0;
-  while ((size_t(1) << b) < local && b < 31) ++b;
-  return uint32_t(1) << b;
-}
-
 Status Launch::enqueue(Kernel* k, const Args& args, size_t global, size_t local) {
   cl_event ev = nullptr;
   {
     std::lock_guard<std::mutex> lock(k->mu);
-    // Lock order: the kernel's lock, then the build lock (never the reverse).
-    std::unique_lock<std::mutex> first_use(driver_build_mutex(), std::defer_lock);
-    const uint32_t bit = local_bit(local);
-    if (!(k->enqueued_locals & bit)) first_use.lock();
+    // Lock order: the kernel's lock, then its launch order's.
+    std::unique_lock<std::mutex> ordered;
+    if (k->order) {
+      ordered = std::unique_lock<std::mutex>(k->order->mu);
+      Status st = wait_for_previous(*k->order, stream_.queue());
+      if (!st.ok())
+        return Status::Err(st.code, std::string(op_) + " (kernel " + k->name + "): " + st.message);
+    }
     int bad = -1;
     cl_int err = args.apply(k->handle, &bad);
     if (err != CL_SUCCESS)
@@ -99,7 +91,7 @@ Status Launch::enqueue(Kernel* k, const Args& args, size_t global, size_t local)
                                  nullptr, &ev);
     if (err != CL_SUCCESS)
       return cl_failure(err, "clEnqueueNDRangeKernel", std::string(op_) + " (kernel " + k->name + ")");
-    k->enqueued_locals |= bit;
+    if (k->order) record_launch(*k->order, ev);
   }
   stream_.track(ev, op_);
   return Status::Ok();

@@ -63,15 +63,6 @@ class Args {
   bool overflow_ = false;
 };
 
-// Held around enqueues that may make the driver build code: a kernel's
-// first enqueue with a work-group size, and every CLBlast call (CLBlast
-// makes a new kernel object per call). PoCL builds a kernel's work-group
-// function at that point and, when two threads do it at once for the same
-// kernel, registers it twice and later aborts (pocl_release_dlhandle_cache:
-// "found->ref_count > 0"); seen in the op suite's concurrency tests on a
-// cold PoCL cache.
-std::mutex& driver_build_mutex();
-
 // Work of one op on one stream.
 class Launch {
  public:

@@ -86,6 +86,7 @@ Status discover_devices(std::vector<DeviceRecord>* out) {
 
   const bool hide_fp16 = env_flag("TESSERA_OPENCL_DISABLE_FP16");
   const bool hide_fp64 = env_flag("TESSERA_OPENCL_DISABLE_FP64");
+  const char* order_env = std::getenv("TESSERA_OPENCL_ORDER_LAUNCHES");
   for (cl_uint pi = 0; pi < np; ++pi) {
     cl_platform_id p = platforms[pi];
     std::string pname = platform_string(p, CL_PLATFORM_NAME);
@@ -124,6 +125,11 @@ Status discover_devices(std::vector<DeviceRecord>* out) {
       r.compute_units = device_value<cl_uint>(d, CL_DEVICE_MAX_COMPUTE_UNITS);
       r.max_work_group = device_value<size_t>(d, CL_DEVICE_MAX_WORK_GROUP_SIZE);
       r.max_parameter_size = device_value<size_t>(d, CL_DEVICE_MAX_PARAMETER_SIZE);
+      // PoCL aborts when launches of one kernel with growing grids overlap
+      // (cl_launch_order.h); its platform is "Portable Computing Language".
+      const bool pocl = lower(pname).find("portable computing language") != std::string::npos;
+      r.ordered_launches =
+          order_env && (order_env[0] == '0' || order_env[0] == '1') ? order_env[0] == '1' : pocl;
       out->push_back(std::move(r));
     }
   }

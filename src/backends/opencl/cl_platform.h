@@ -25,6 +25,9 @@ struct DeviceRecord {
   cl_uint compute_units = 0;
   size_t max_work_group = 0;
   size_t max_parameter_size = 0;
+  // Launches of one kernel must not overlap (PoCL's kernel cache; see
+  // cl_launch_order.h). TESSERA_OPENCL_ORDER_LAUNCHES=0/1 overrides.
+  bool ordered_launches = false;
 };
 
 // Fills `out` (possibly empty). Fails only when OpenCL itself is unusable;
@@ -32,7 +35,9 @@ struct DeviceRecord {
 //   TESSERA_OPENCL_DISABLE_FP16=1  hide float16 support (every device has
 //     it otherwise: the kernels use only vload_half/vstore_half, core in
 //     OpenCL 1.2, and compute in float);
-//   TESSERA_OPENCL_DISABLE_FP64=1  hide float64 support.
+//   TESSERA_OPENCL_DISABLE_FP64=1  hide float64 support;
+//   TESSERA_OPENCL_ORDER_LAUNCHES=0|1  keep launches of one kernel from
+//     overlapping (default: on for PoCL only; 0 shows PoCL's abort).
 Status discover_devices(std::vector<DeviceRecord>* out);
 
 // The DeviceInfo the registry shows for `rec`.

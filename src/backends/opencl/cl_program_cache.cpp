@@ -17,6 +17,8 @@ ProgramCache::ProgramCache(cl_context context, const DeviceRecord& device, DiskC
 }
 
 ProgramCache::~ProgramCache() {
+  // No recorded launch may keep this context's events (and so the context).
+  if (device_.ordered_launches) forget_launches(context_);
   for (auto& [key, p] : programs_) {
     for (auto& [name, k] : p.kernels) clReleaseKernel(k->handle);
     clReleaseProgram(p.handle);
@@ -69,6 +71,9 @@ Status ProgramCache::kernel(const std::string& family, const std::string& define
   auto entry = std::make_unique<Kernel>();
   entry->handle = k;
   entry->name = name;
+  // Identity as PoCL sees it: program text, options, device, kernel name.
+  if (device_.ordered_launches)
+    entry->order = launch_order(key_text(family, defines) + "kernel: " + name);
   size_t wg = 0;
   if (clGetKernelWorkGroupInfo(k, device_.device, CL_KERNEL_WORK_GROUP_SIZE, sizeof(wg), &wg,
                                nullptr) == CL_SUCCESS &&

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cl_disk_cache.h"
+#include "cl_launch_order.h"
 #include "cl_platform.h"
 #include "core/status.h"
 
@@ -27,7 +28,9 @@ struct Kernel {
   std::mutex mu;
   std::string name;
   size_t max_local = 1;  // CL_KERNEL_WORK_GROUP_SIZE on this device
-  uint32_t enqueued_locals = 0;  // bit log2(local): enqueued with that size (under mu)
+  // Where the device needs launches of one kernel kept apart (PoCL): the
+  // kernel's process-wide order, shared by every context (cl_launch_order.h).
+  LaunchOrder* order = nullptr;
 };
 
 class ProgramCache {
