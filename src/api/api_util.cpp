@@ -23,7 +23,10 @@ Stream& stream_arg(tsr_stream h, Context& ctx) {
 std::shared_ptr<Tensor> out_tensor(tsr_tensor* out) {
   require(out, "out");
   if (!*out) return nullptr;
-  return shared(tensor_arg(*out, "*out"));
+  // Non-owning (no control block, so copies cost no atomics on the hot
+  // path): the caller's handle keeps *out alive for the call, and set_out
+  // never turns it into a new handle.
+  return std::shared_ptr<Tensor>(std::shared_ptr<Tensor>(), &tensor_arg(*out, "*out"));
 }
 
 tsr_tensor new_tensor_handle(const std::shared_ptr<Tensor>& t) {

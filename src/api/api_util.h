@@ -43,6 +43,7 @@ Stream& stream_arg(tsr_stream h, Context& ctx);
 inline Tensor* optional_tensor(tsr_tensor h, const char* arg) { return h ? &tensor_arg(h, arg) : nullptr; }
 
 // The in/out tensor protocol: *out null -> allocate; else write into it.
+// *out as an op's output (null when *out is null); valid for the call only.
 std::shared_ptr<Tensor> out_tensor(tsr_tensor* out);
 // Stores a new handle for `result` unless it is the caller's own *out.
 void set_out(tsr_tensor* out, const std::shared_ptr<Tensor>& result);
