@@ -45,7 +45,8 @@ uint64_t HandleTable::insert(HandleKind kind, std::shared_ptr<Object> obj) {
   s.refs.store(1, std::memory_order_relaxed);
   uint64_t tag = make_tag(s.generation, kind, index);
   s.tag.store(tag, std::memory_order_release);
-  live_.fetch_add(1, std::memory_order_relaxed);
+  // Written under mu_ only, so a plain load and store (no locked RMW).
+  live_.store(live_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   return tag;
 }
 
@@ -99,7 +100,7 @@ void HandleTable::revoke(uint64_t handle, HandleKind kind) {
     s->raw = nullptr;
     dying = std::move(s->owner);
     free_.push_back(uint32_t(handle & ((1u << 28) - 1)));
-    live_.fetch_sub(1, std::memory_order_relaxed);
+    live_.store(live_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   }
   // The object is destroyed outside the lock: its destructor may release
   // other handles.

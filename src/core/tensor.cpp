@@ -65,15 +65,21 @@ Tensor::Tensor(CoreStorage* storage, int64_t offset, tsr_dtype dtype, const Shap
   storage_->retain();
 }
 
+Tensor::Tensor(AdoptStorage, CoreStorage* storage, const Shape& shape, tsr_dtype dtype)
+    : storage_(storage), offset_(0), dtype_(dtype), shape_(shape), strides_(contiguous_strides(shape)) {}
+
 Tensor::~Tensor() { storage_->release(); }
 
 std::shared_ptr<Tensor> Tensor::create(Context& ctx, const Shape& shape, tsr_dtype dtype,
                                        Stream& stream) {
   int64_t bytes = shape.numel() * dtype_size(dtype);
   CoreStorage* storage = CoreStorage::allocate(ctx, bytes, stream);
-  auto t = std::make_shared<Tensor>(storage, 0, dtype, shape, contiguous_strides(shape));
-  storage->release();  // the tensor holds the only reference now
-  return t;
+  try {
+    return std::make_shared<Tensor>(Tensor::AdoptStorage{}, storage, shape, dtype);
+  } catch (...) {
+    storage->release();  // make_shared failed: the reference was not taken over
+    throw;
+  }
 }
 
 std::shared_ptr<Tensor> Tensor::view(int64_t offset, const Shape& shape,

@@ -50,6 +50,10 @@ class Tensor : public Object {
  public:
   // The tensor's context is its storage's: one reference per storage, not
   // per tensor or view.
+  // Takes over the caller's reference to a new storage (Tensor::create):
+  // no retain/release pair on the allocation path.
+  struct AdoptStorage {};
+  Tensor(AdoptStorage, CoreStorage* storage, const Shape& shape, tsr_dtype dtype);
   Tensor(CoreStorage* storage, int64_t offset, tsr_dtype dtype,
          const Shape& shape, const Strides& strides);
   ~Tensor() override;
