@@ -225,6 +225,27 @@ inline Child spawn_self(const std::vector<std::string>& args, const std::vector<
   return c;
 }
 
+enum class ReadStep { Data, Idle, Closed, Deadline };
+
+// One bounded read of the child's output into *output: Data when bytes
+// arrived, Idle when none within a second (or a signal), Closed at EOF (the
+// child and anything it started closed the pipe), Deadline once it passed.
+inline ReadStep read_step(int fd, std::chrono::steady_clock::time_point deadline,
+                          std::string* output) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) return ReadStep::Deadline;
+  pollfd p{fd, POLLIN, 0};
+  const int r = poll(&p, 1, int(std::min<int64_t>(left.count(), 1000)));
+  if (r == 0 || (r < 0 && errno == EINTR)) return ReadStep::Idle;  // check the deadline again
+  char buf[4096];
+  const ssize_t n = read(fd, buf, sizeof(buf));
+  if (n < 0 && errno == EINTR) return ReadStep::Idle;
+  if (n <= 0) return ReadStep::Closed;
+  output->append(buf, size_t(n));
+  return ReadStep::Data;
+}
+
 // Reads the child's output into *output (appending) until `marker` appears
 // in it, the child closes its end, or `timeout_s` passes; returns whether
 // the marker was seen. The child keeps running.
@@ -232,19 +253,9 @@ inline bool read_until(const Child& c, std::string* output, const std::string& m
                        int timeout_s) {
   if (c.fd < 0) return false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  char buf[4096];
   while (output->find(marker) == std::string::npos) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{c.fd, POLLIN, 0};
-    const int r = poll(&p, 1, int(std::min<int64_t>(left.count(), 1000)));
-    if (r < 0 && errno == EINTR) continue;
-    if (r == 0) continue;
-    const ssize_t n = read(c.fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;  // EOF: the child is gone (or closed its output)
-    output->append(buf, size_t(n));
+    const ReadStep step = read_step(c.fd, deadline, output);
+    if (step == ReadStep::Closed || step == ReadStep::Deadline) return false;
   }
   return true;
 }
@@ -256,23 +267,14 @@ inline int wait_child(Child c, std::string* output, int timeout_s = 600) {
   if (c.pid < 0) return -1;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   bool timed_out = false;
-  char buf[4096];
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
+    const ReadStep step = read_step(c.fd, deadline, output);
+    if (step == ReadStep::Closed) break;
+    if (step == ReadStep::Deadline) {
       timed_out = true;
       kill(c.pid, SIGKILL);
       break;
     }
-    pollfd p{c.fd, POLLIN, 0};
-    const int r = poll(&p, 1, int(std::min<int64_t>(left.count(), 1000)));
-    if (r < 0 && errno == EINTR) continue;
-    if (r == 0) continue;
-    const ssize_t n = read(c.fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // EOF: the child (and anything it started) closed the pipe
-    output->append(buf, size_t(n));
   }
   close(c.fd);
   int status = 0;
