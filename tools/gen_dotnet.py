@@ -165,13 +165,19 @@ def render_op_calls(hdr: tsr_header.Header) -> str:
     for f in funcs:
         out.append("")
         out.append(f"        internal abstract {tm.param(f.ret)} {f.name}({sig(f)});")
+    def forwarders(target):
+        """One override per op, forwarding to the same-named method of `target`."""
+        lines = []
+        for f in funcs:
+            lines.append(f"        internal override {tm.param(f.ret)} {f.name}({sig(f)}) =>")
+            lines.append(f"            {target}.{f.name}({args(f)});")
+        return lines
+
     out += ["    }", "",
             "    /// <summary>Through the [DllImport]s of Native (any runtime).</summary>",
             "    internal sealed unsafe class PInvokeOpCalls : OpCalls",
             "    {"]
-    for f in funcs:
-        out.append(f"        internal override {tm.param(f.ret)} {f.name}({sig(f)}) =>")
-        out.append(f"            Native.{f.name}({args(f)});")
+    out += forwarders("Native")
     out += ["    }", "",
             "#if !NET5_0_OR_GREATER",
             "    // Left out of net8.0 builds: that runtime is CoreCLR (cheap P/Invokes), and",
@@ -180,9 +186,7 @@ def render_op_calls(hdr: tsr_header.Header) -> str:
             "    /// <summary>Through MonoRawCalls (Mono, after OpCalls registered them).</summary>",
             "    internal sealed unsafe class MonoRawOpCalls : OpCalls",
             "    {"]
-    for f in funcs:
-        out.append(f"        internal override {tm.param(f.ret)} {f.name}({sig(f)}) =>")
-        out.append(f"            MonoRawCalls.{f.name}({args(f)});")
+    out += forwarders("MonoRawCalls")
     out += ["    }", "",
             "    /// <summary>The same C functions as Mono raw internal calls, bound at run time by",
             "    /// mono_dangerous_add_raw_internal_call (OpCalls.cs). Other runtimes never load this",
