@@ -5,7 +5,7 @@
 
 namespace tsr {
 
-CoreStorage::CoreStorage(Context& ctx) : ctx_owner_(ctx.shared_from_this()), ctx_(&ctx) {}
+CoreStorage::CoreStorage(Context& ctx) : ctx_owner_(ctx.shared_from_this()) {}
 
 CoreStorage* CoreStorage::allocate(Context& ctx, int64_t bytes, Stream& stream) {
   auto* s = new CoreStorage(ctx);
@@ -37,7 +37,7 @@ CoreStorage* CoreStorage::wrap(Context& ctx, void* data, int64_t bytes, tsr_dele
 }
 
 void CoreStorage::note_use(Stream& stream) {
-  if (!ctx_->uses_fences() || &stream == alloc_stream_) return;
+  if (!context().uses_fences() || &stream == alloc_stream_) return;
   std::lock_guard<std::mutex> lock(uses_mu_);
   for (const auto& s : other_streams_)
     if (s.get() == &stream) return;
@@ -47,12 +47,12 @@ void CoreStorage::note_use(Stream& stream) {
 CoreStorage::~CoreStorage() {
   if (block_size_) {
     std::vector<void*> fences;
-    DeviceMemory* mem = ctx_->impl().memory();
+    DeviceMemory* mem = context().impl().memory();
     for (const auto& o : other_streams_) {
       auto* s = static_cast<Stream*>(o.get());
       if (void* f = mem->create_fence(&s->impl())) fences.push_back(f);
     }
-    ctx_->allocator().free(base_, block_size_, alloc_stream_, std::move(fences));
+    context().allocator().free(base_, block_size_, alloc_stream_, std::move(fences));
   } else if (deleter_) {
     deleter_(base_, user_data_);
   }

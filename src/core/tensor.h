@@ -23,7 +23,7 @@ class CoreStorage : public Storage {
 
   void* base() const { return base_; }
   int64_t bytes() const { return bytes_; }
-  Context& context() const { return *ctx_; }
+  Context& context() const { return *static_cast<Context*>(ctx_owner_.get()); }
   // Records that work on `stream` touches this memory (stream-aware reuse).
   void note_use(Stream& stream);
 
@@ -35,7 +35,6 @@ class CoreStorage : public Storage {
   // Keeps the context alive; held as the Object it was handed out as, so
   // taking it costs one reference, not a cast's extra copy (hot path).
   std::shared_ptr<Object> ctx_owner_;
-  Context* ctx_ = nullptr;
   void* base_ = nullptr;
   int64_t bytes_ = 0;
   size_t block_size_ = 0;  // 0 for wrapped memory
