@@ -76,21 +76,14 @@ if [ "${SKIP_OPENCL:-0}" != 1 ] && [ -f "$DIR/lib/libtessera_opencl.so" ]; then
     TESSERA_OPENCL_PLATFORM=nvidia TESSERA_CL_CACHE_DIR=/tmp/tsr_cl_cache timeout 150 "$DIR/bin/bench_opencl"
     # The floor under the cold start: each line a new process. The drivers'
     # own start-up (OpenCL platforms + context, CUDA runtime context) beside
-    # Tessera's context creation; with the ICDs as configured on this machine
-    # and with NVIDIA's alone (the ICD loader starts every listed driver).
+    # Tessera's context creation, with the ICDs as configured on this machine.
     echo "== cold context floor (ms, fresh process each; OCL_ICD_FILENAMES=${OCL_ICD_FILENAMES:-unset})"
     for i in 1 2 3 4 5; do
       [ -x "$DIR/bin/bench_cuda_raw" ] && "$DIR/bin/bench_cuda_raw" --cold-context
       "$DIR/bin/bench_cold_context" opencl-raw NVIDIA
       TESSERA_OPENCL_PLATFORM=nvidia "$DIR/bin/bench_cold_context" tessera opencl
       "$DIR/bin/bench_cold_context" tessera cuda
-      OCL_ICD_FILENAMES=libnvidia-opencl.so.1 "$DIR/bin/bench_cold_context" opencl-raw NVIDIA | sed 's/^/nvidia-icd-only /'
-      OCL_ICD_FILENAMES=libnvidia-opencl.so.1 TESSERA_OPENCL_PLATFORM=nvidia \
-        "$DIR/bin/bench_cold_context" tessera opencl | sed 's/^/nvidia-icd-only /'
     done 2>&1
-    echo "== bench_opencl cold start with NVIDIA's ICD alone"
-    OCL_ICD_FILENAMES=libnvidia-opencl.so.1 TESSERA_OPENCL_PLATFORM=nvidia \
-      TESSERA_CL_CACHE_DIR=/tmp/tsr_cl_cache2 timeout 150 "$DIR/bin/bench_opencl" --sizes=256 --add-elements=4096 --runs=1 --skip-cuda 2>&1 | tail -6
   } > "$OUT/opencl.txt" 2>&1
 fi
 
