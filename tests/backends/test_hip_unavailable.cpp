@@ -48,8 +48,9 @@ TEST(HipUnavailable, ContextRequestGivesDeviceUnavailableWithReason) {
               why.find("reports no devices") != std::string::npos)
       << why;
   // And says what the system lacks when the kernel driver's node is missing.
-  if (access("/dev/kfd", F_OK) != 0)
+  if (access("/dev/kfd", F_OK) != 0) {
     EXPECT_NE(why.find("/dev/kfd does not exist"), std::string::npos) << why;
+  }
   expect_refused_plugin(TSR_DEVICE_HIP, plugin, "HIP", why);
 }
 

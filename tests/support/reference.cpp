@@ -1,5 +1,6 @@
 #include "support/reference.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -196,6 +197,13 @@ double tolerance(tsr_dtype d) {
 }
 
 ::testing::AssertionResult all_close(const Host& got, const std::vector<double>& want, double tol) {
+  return all_close(got, want, tol, std::vector<double>(want.size(), 0.0));
+}
+
+::testing::AssertionResult all_close(const Host& got, const std::vector<double>& want, double tol,
+                                     const std::vector<double>& slack) {
+  if (slack.size() != want.size())
+    return ::testing::AssertionFailure() << "allowance size " << slack.size() << " != " << want.size();
   if (got.data.size() != want.size())
     return ::testing::AssertionFailure()
            << "size " << got.data.size() << " != expected " << want.size();
@@ -204,11 +212,14 @@ double tolerance(tsr_dtype d) {
   for (size_t i = 0; i < want.size(); ++i) {
     double g = got.data[i], w = want[i];
     bool ok = (std::isnan(w) && std::isnan(g)) || (std::isinf(w) && g == w) ||
-              std::fabs(g - w) <= tol * (1 + std::fabs(w));
+              std::fabs(g - w) <= tol * (1 + std::fabs(w)) + slack[i];
     if (!ok && bad++ < 5) r << "\n  [" << i << "] got " << g << " expected " << w;
   }
   if (bad == 0) return ::testing::AssertionSuccess();
-  return r << "\n  " << bad << " of " << want.size() << " elements differ (tol " << tol << ")";
+  r << "\n  " << bad << " of " << want.size() << " elements differ (tol " << tol;
+  if (std::any_of(slack.begin(), slack.end(), [](double v) { return v != 0; }))
+    r << ", plus a per-element allowance";
+  return r << ")";
 }
 
 }  // namespace tsrtest

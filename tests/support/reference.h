@@ -61,6 +61,11 @@ double tolerance(tsr_dtype dtype);
 // Compares element-wise with |got - want| <= tol * (1 + |want|); NaNs must match.
 ::testing::AssertionResult all_close(const Host& got, const std::vector<double>& want,
                                      double tol);
+// As above, with an extra absolute allowance per element: |got - want| <=
+// tol * (1 + |want|) + slack[i]. For results whose rounding error scales with
+// something other than the result itself (a sum that cancels).
+::testing::AssertionResult all_close(const Host& got, const std::vector<double>& want,
+                                     double tol, const std::vector<double>& slack);
 
 // Round a float64 value as storing it in `dtype` would.
 double round_to(double v, tsr_dtype dtype);
