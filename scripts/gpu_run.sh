@@ -45,6 +45,10 @@ if [ "${SKIP_TESTS:-0}" != 1 ]; then
   TESSERA_CUDA_GEMM=tiled TESSERA_TEST_BACKENDS=${TESSERA_TEST_BACKENDS:-cpu,cuda} \
     timeout "${TEST_TIMEOUT:-900}" "$DIR/bin/tessera_tests" --gtest_filter="${GTEST_FILTER:--Opencl*}" \
     > "$OUT/tests_tiled_gemm.log" 2>&1 || test_rc=1
+  # Every op of the suite queued for the default stream's submission thread.
+  TESSERA_TEST_DEFAULT_STREAM_FLAGS=2 TESSERA_TEST_BACKENDS=${TESSERA_TEST_BACKENDS:-cuda} \
+    timeout "${TEST_TIMEOUT:-900}" "$DIR/bin/tessera_tests" --gtest_filter="${GTEST_FILTER:--Opencl*}" \
+    > "$OUT/tests_submit_thread.log" 2>&1 || test_rc=1
 fi
 
 if [ -n "${SANITIZE_FILTER:-}" ]; then
@@ -99,6 +103,8 @@ if [ "${SKIP_PYTHON:-0}" != 1 ] && [ -d "$HERE/../bindings/python/tessera" ]; th
     PYTHONUNBUFFERED=1 timeout 600 python3 -m pytest -q -p no:cacheprovider "$HERE/../bindings/python/tests" 2>&1 | tail -30
     echo "== Python tiny-op bench on CUDA"
     PYTHONUNBUFFERED=1 timeout 120 python3 "$HERE/../bench/bench_python_tiny_op.py" --device cuda --n 4096 2>&1 | tail -20
+    echo "== the same with TESSERA_SUBMIT_THREAD=0 (launches on the calling thread)"
+    TESSERA_SUBMIT_THREAD=0 PYTHONUNBUFFERED=1 timeout 120 python3 "$HERE/../bench/bench_python_tiny_op.py" --device cuda --n 4096 2>&1 | tail -20
   } > "$OUT/python.txt" 2>&1
 fi
 
@@ -106,6 +112,11 @@ echo "== tests (rc $test_rc)"
 if [ -f "$OUT/tests.log" ]; then
   grep -E "^\[  (PASSED|FAILED|SKIPPED) |^\[==========\]" "$OUT/tests.log" | tail -40
   grep -E "^\[  FAILED  \]" "$OUT/tests.log" | sort -u | head -40
+fi
+if [ -f "$OUT/tests_submit_thread.log" ]; then
+  echo "== tests with TESSERA_TEST_DEFAULT_STREAM_FLAGS=2 (submission thread)"
+  grep -E "^\[  (PASSED|FAILED|SKIPPED) |^\[==========\]" "$OUT/tests_submit_thread.log" | tail -10
+  grep -E "^\[  FAILED  \]" "$OUT/tests_submit_thread.log" | sort -u | head -20
 fi
 if [ -f "$OUT/tests_tiled_gemm.log" ]; then
   echo "== tests with TESSERA_CUDA_GEMM=tiled"

@@ -196,7 +196,15 @@ enum {
 
 enum {
   TSR_STREAM_DEFAULT = 0,
-  TSR_STREAM_NON_BLOCKING = 1u << 0 /* CUDA: cudaStreamNonBlocking (no implicit sync with the legacy NULL stream) */
+  TSR_STREAM_NON_BLOCKING = 1u << 0, /* CUDA: cudaStreamNonBlocking (no implicit sync with the legacy NULL stream) */
+  /* CUDA/HIP: ops return once queued for a per-stream submission thread that
+   * makes the driver calls, so the caller's own work overlaps the launches.
+   * Synchronize, query, record, wait, host transfers and
+   * tsr_stream_native_handle first hand every queued op to the device; native
+   * work issued on the stream later follows only the ops issued before such
+   * a call. A launch error surfaces at the next synchronizing call. Ignored
+   * by the CPU and OpenCL backends (docs/architecture.md, Submission). */
+  TSR_STREAM_SUBMIT_THREAD = 1u << 1 /* CUDA/HIP: ops are queued for a per-stream submission thread */
 };
 
 typedef struct tsr_context_options {

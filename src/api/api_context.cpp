@@ -25,6 +25,8 @@ TSR_API tsr_status tsr_context_create(const tsr_context_options* options, tsr_co
   TSR_CHECK(o.device_index >= 0, TSR_ERROR_INVALID_ARGUMENT, "negative device index %d",
             o.device_index);
   TSR_CHECK((o.flags & ~7u) == 0, TSR_ERROR_INVALID_ARGUMENT, "unknown context flags 0x%x", o.flags);
+  TSR_CHECK((o.default_stream_flags & ~3u) == 0, TSR_ERROR_INVALID_ARGUMENT,
+            "unknown default stream flags 0x%x", o.default_stream_flags);
   auto ctx = Context::create(o);
   *out_context = make_handle<tsr_context>(HandleTable::instance().insert(HandleKind::Context, ctx));
   TSR_API_END

@@ -19,7 +19,7 @@ TSR_API tsr_status tsr_stream_create(tsr_context context, uint32_t flags, tsr_st
   TSR_API_BEGIN
   require(out_stream, "out_stream");
   Context& ctx = context_arg(context, "context");
-  TSR_CHECK((flags & ~1u) == 0, TSR_ERROR_INVALID_ARGUMENT, "unknown stream flags 0x%x", flags);
+  TSR_CHECK((flags & ~3u) == 0, TSR_ERROR_INVALID_ARGUMENT, "unknown stream flags 0x%x", flags);
   BackendStream* impl = nullptr;
   throw_if(ctx.impl().create_stream(flags, &impl));
   *out_stream = insert_stream(ctx, impl);

@@ -43,6 +43,9 @@ class BackendStream {
   virtual void* native_handle() = 0;
   virtual Status record(BackendEvent* event) = 0;
   virtual Status wait(BackendEvent* event) = 0;
+  // Hand every op accepted so far to the device's queue (a stream with a
+  // submission thread); the others submit at once and need nothing.
+  virtual void flush() {}
 };
 
 class BackendEvent {

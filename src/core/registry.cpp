@@ -34,10 +34,17 @@ Registry::Registry() {
   }
   search_dirs_.push_back(library_dir());
 
-  backends_.push_back({TSR_DEVICE_CPU, "", cpu_backend(), ""});
-  backends_.push_back({TSR_DEVICE_CUDA, "tessera_cuda", nullptr, ""});
-  backends_.push_back({TSR_DEVICE_HIP, "tessera_hip", nullptr, ""});
-  backends_.push_back({TSR_DEVICE_OPENCL, "tessera_opencl", nullptr, ""});
+  auto slot = [](tsr_device_kind kind, const char* plugin, Backend* backend) {
+    BackendSlot s;
+    s.kind = kind;
+    s.plugin = plugin;
+    s.backend = backend;
+    return s;
+  };
+  backends_.push_back(slot(TSR_DEVICE_CPU, "", cpu_backend()));
+  backends_.push_back(slot(TSR_DEVICE_CUDA, "tessera_cuda", nullptr));
+  backends_.push_back(slot(TSR_DEVICE_HIP, "tessera_hip", nullptr));
+  backends_.push_back(slot(TSR_DEVICE_OPENCL, "tessera_opencl", nullptr));
 }
 
 void Registry::ensure_loaded(BackendSlot& slot) {

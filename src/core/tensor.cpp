@@ -54,6 +54,9 @@ CoreStorage::~CoreStorage() {
     }
     context().allocator().free(base_, block_size_, alloc_stream_, std::move(fences));
   } else if (deleter_) {
+    // A stream with a submission thread may still hold ops that use this
+    // memory: they reach the device before its owner gets it back.
+    for (const auto& o : other_streams_) static_cast<Stream*>(o.get())->impl().flush();
     deleter_(base_, user_data_);
   }
 }

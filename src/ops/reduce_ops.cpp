@@ -47,7 +47,7 @@ TensorPtr reduce(tsr_reduce_op op, const Tensor& x, const int32_t* axes, int32_t
   }
   if (keepdims) result = kept;
   if (op == TSR_MIN || op == TSR_MAX || op == TSR_ARGMIN || op == TSR_ARGMAX)
-    TSR_CHECK(reduced > 0 || x.numel() == 0 && result.numel() == 0, TSR_ERROR_INVALID_ARGUMENT,
+    TSR_CHECK(reduced > 0 || (x.numel() == 0 && result.numel() == 0), TSR_ERROR_INVALID_ARGUMENT,
               "%s: reduction over zero elements of shape %s has no identity", info.name,
               x.shape().str().c_str());
 

@@ -71,7 +71,9 @@ TEST(AllocatorClasses, EveryClassKeepsItsOwnBlocks) {
     bool shares_class = false;
     for (size_t j = 0; j < sizes.size(); ++j)
       shares_class |= j != i && expected_class_bytes(sizes[j]) == expected_class_bytes(sizes[i]);
-    if (!shares_class) EXPECT_EQ(p, first_pointer[i]) << "request of " << sizes[i] << " bytes";
+    if (!shares_class) {
+      EXPECT_EQ(p, first_pointer[i]) << "request of " << sizes[i] << " bytes";
+    }
     live.push_back(t);
   }
   const tsr_stats s = stats_of(ctx);

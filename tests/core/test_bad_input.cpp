@@ -498,7 +498,7 @@ TEST_P(BadInput, InvalidEnumsAndDtypes) {
   expect_all({{"tsr_device_get", [&] { return tsr_device_get(count, &o.device); }},
               {"tsr_device_get", [&] { return tsr_device_get(-1, &o.device); }}},
              TSR_ERROR_OUT_OF_RANGE);
-  // Context options: unknown kind, flags, negative index and quota.
+  // Context options: unknown kind, flags, default stream flags, negative index and quota.
   auto with = [&](std::function<void(tsr_context_options&)> edit) {
     return [&o, edit] {
       tsr_context_options opt{};
@@ -510,6 +510,7 @@ TEST_P(BadInput, InvalidEnumsAndDtypes) {
   };
   expect_all({{"tsr_context_create", with([](tsr_context_options& x) { x.device_kind = tsr_device_kind(9); })},
               {"tsr_context_create", with([](tsr_context_options& x) { x.flags = 1u << 7; })},
+              {"tsr_context_create", with([](tsr_context_options& x) { x.default_stream_flags = 1u << 5; })},
               {"tsr_context_create", with([](tsr_context_options& x) { x.device_index = -1; })},
               {"tsr_context_create", with([](tsr_context_options& x) { x.memory_quota = -5; })},
               {"tsr_context_create", with([](tsr_context_options& x) { x.size = 0; })},

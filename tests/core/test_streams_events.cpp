@@ -85,6 +85,51 @@ TEST_P(Streams, InOrderOnOneStream) {
   tsr_stream_release(s);
 }
 
+// TSR_STREAM_SUBMIT_THREAD: accepted by every backend (the CPU and OpenCL
+// ignore it); on CUDA and HIP ops are queued for the stream's submission
+// thread. Order, events, cross-stream waits and reads behave as on any
+// stream.
+TEST_P(Streams, SubmitThreadStreamsKeepOrderEventsAndWaits) {
+  tsr_stream a = nullptr, b = nullptr;
+  ASSERT_TSR_OK(tsr_stream_create(ctx, TSR_STREAM_SUBMIT_THREAD, &a));
+  ASSERT_TSR_OK(tsr_stream_create(ctx, TSR_STREAM_SUBMIT_THREAD | TSR_STREAM_NON_BLOCKING, &b));
+  tsr_event start = nullptr, end = nullptr;
+  ASSERT_TSR_OK(tsr_event_create(ctx, &start));
+  ASSERT_TSR_OK(tsr_event_create(ctx, &end));
+  TensorGuard x, y;
+  ASSERT_TSR_OK(tsr_tensor_full(ctx, &kLong, 1, TSR_FLOAT32, 0, a, x.out()));
+  ASSERT_TSR_OK(tsr_event_record(start, a));
+  long_chain(x, a, 4);  // x = 2
+  ASSERT_TSR_OK(tsr_event_record(end, a));
+  // b reads x only after a's event: 2 * 10.
+  ASSERT_TSR_OK(tsr_stream_wait_event(b, end));
+  ASSERT_TSR_OK(tsr_binary_scalar(TSR_MULTIPLY, x, 10, 0, b, y.out()));
+  std::vector<float> host(size_t(kLong), -1.f);
+  ASSERT_TSR_OK(tsr_tensor_to_host(y, host.data(), kLong * 4, b));
+  for (size_t i = 0; i < host.size(); i += 4099) ASSERT_NEAR(host[i], 20.f, 1e-4) << i;
+  ASSERT_TSR_OK(tsr_event_synchronize(end));
+  float ms = -1;
+  ASSERT_TSR_OK(tsr_event_elapsed_ms(start, end, &ms));
+  EXPECT_GT(ms, 0.0f);
+  // Many short dependent ops, then a synchronize and a query.
+  const int64_t small = 4096;
+  TensorGuard c;
+  ASSERT_TSR_OK(tsr_tensor_full(ctx, &small, 1, TSR_FLOAT32, 0, a, c.out()));
+  for (int i = 0; i < 1000; ++i) {
+    tsr_tensor same = c;
+    ASSERT_TSR_OK(tsr_binary_scalar(TSR_ADD, c, 1, 0, a, &same));
+  }
+  ASSERT_TSR_OK(tsr_stream_synchronize(a));
+  int32_t done = -1;
+  ASSERT_TSR_OK(tsr_stream_query(a, &done));
+  EXPECT_EQ(done, 1);
+  EXPECT_TRUE(all_close(download(c), std::vector<double>(size_t(small), 1000.0), 0));
+  tsr_event_release(start);
+  tsr_event_release(end);
+  tsr_stream_release(a);
+  tsr_stream_release(b);
+}
+
 TEST_P(Streams, QueriesAndHandles) {
   tsr_stream s = nullptr, nb = nullptr, def = nullptr, def2 = nullptr;
   ASSERT_TSR_OK(tsr_stream_create(ctx, 0, &s));

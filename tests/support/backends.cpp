@@ -38,6 +38,10 @@ void BackendTest::SetUp() {
   tsr_context_options o{};
   o.size = sizeof(o);
   o.device_kind = GetParam().kind;
+  // TESSERA_TEST_DEFAULT_STREAM_FLAGS=2 runs the suite with every op on a
+  // default stream that has a submission thread (scripts/gpu_run.sh).
+  if (const char* f = std::getenv("TESSERA_TEST_DEFAULT_STREAM_FLAGS"))
+    o.default_stream_flags = uint32_t(std::strtoul(f, nullptr, 0));
   ASSERT_TSR_OK(tsr_context_create(&o, &ctx));
   tsr_device dev = nullptr;
   ASSERT_TSR_OK(tsr_context_get_device(ctx, &dev));

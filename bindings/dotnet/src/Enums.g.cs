@@ -130,6 +130,8 @@ namespace Tessera
         Default = 0,
         /// <summary>CUDA: cudaStreamNonBlocking (no implicit sync with the legacy NULL stream) (TSR_STREAM_NON_BLOCKING).</summary>
         NonBlocking = 1,
+        /// <summary>CUDA/HIP: ops are queued for a per-stream submission thread (TSR_STREAM_SUBMIT_THREAD).</summary>
+        SubmitThread = 2,
     }
 
     /// <summary>

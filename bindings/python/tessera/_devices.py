@@ -194,8 +194,17 @@ class Context(_Handle):
 
     ``Context()`` opens the CPU; ``Context("cuda:0")`` a GPU. Options:
     ``zero_on_allocate`` (fill new allocations with zeros), ``allow_tf32``,
-    ``deterministic``, ``memory_quota`` (bytes; 0 = none) and
-    ``non_blocking_default_stream``.
+    ``deterministic``, ``memory_quota`` (bytes; 0 = none),
+    ``non_blocking_default_stream`` and ``submit_thread``.
+
+    ``submit_thread`` (default: on for CUDA and HIP devices) gives the
+    default stream a submission thread (TSR_STREAM_SUBMIT_THREAD): an op
+    returns once queued and a native thread makes the driver call, so
+    Python's own work per op overlaps the launch. Reading a result,
+    synchronizing, DLPack and ``Stream.native_handle`` hand the queued work
+    to the device first. Native work issued later on a native handle read
+    earlier follows only the ops issued before that read (docs/python.md).
+    The environment variable TESSERA_SUBMIT_THREAD=0 turns it off.
     """
 
     # _unary, _binary, _binary_scalar, _release_tensor: the entry points the operators
@@ -207,7 +216,8 @@ class Context(_Handle):
 
     def __init__(self, device: Union[str, Device, None] = "cpu", *, zero_on_allocate: bool = False,
                  allow_tf32: bool = False, deterministic: bool = False, memory_quota: int = 0,
-                 non_blocking_default_stream: bool = False):
+                 non_blocking_default_stream: bool = False,
+                 submit_thread: Optional[bool] = None):
         self._h = None
         if isinstance(device, Device):
             kind, index = device.kind, device.index
@@ -222,7 +232,10 @@ class Context(_Handle):
         o.flags = ((N.TSR_CONTEXT_ZERO_ON_ALLOCATE if zero_on_allocate else 0)
                    | (N.TSR_CONTEXT_ALLOW_TF32 if allow_tf32 else 0)
                    | (N.TSR_CONTEXT_DETERMINISTIC if deterministic else 0))
-        o.default_stream_flags = N.TSR_STREAM_NON_BLOCKING if non_blocking_default_stream else 0
+        if submit_thread is None:
+            submit_thread = kind in ("cuda", "hip")
+        o.default_stream_flags = ((N.TSR_STREAM_NON_BLOCKING if non_blocking_default_stream else 0)
+                                  | (N.TSR_STREAM_SUBMIT_THREAD if submit_thread else 0))
         o.memory_quota = memory_quota
         h = N.tsr_context()
         # A missing device or driver is the library's to report (DeviceUnavailableError,
@@ -284,12 +297,16 @@ class Stream(_Handle):
     _release_fn = staticmethod(lib.tsr_stream_release)
     _what = "stream"
 
-    def __init__(self, context: Optional[Context] = None, *, non_blocking: bool = False):
+    def __init__(self, context: Optional[Context] = None, *, non_blocking: bool = False,
+                 submit_thread: Optional[bool] = None):
         self._h = None
         ctx = context if context is not None else default_context()
+        if submit_thread is None:
+            submit_thread = ctx.device.kind in ("cuda", "hip")
+        flags = ((N.TSR_STREAM_NON_BLOCKING if non_blocking else 0)
+                 | (N.TSR_STREAM_SUBMIT_THREAD if submit_thread else 0))
         h = N.tsr_stream()
-        check(lib.tsr_stream_create(ctx.handle, N.TSR_STREAM_NON_BLOCKING if non_blocking else 0,
-                                    ctypes.byref(h)))
+        check(lib.tsr_stream_create(ctx.handle, flags, ctypes.byref(h)))
         self._h = h.value
         self.context: Context = ctx
         self._owned = True

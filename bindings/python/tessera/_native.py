@@ -114,6 +114,7 @@ TSR_CONTEXT_DETERMINISTIC = 4  # prefer deterministic algorithms
 
 TSR_STREAM_DEFAULT = 0
 TSR_STREAM_NON_BLOCKING = 1  # CUDA: cudaStreamNonBlocking (no implicit sync with the legacy NULL stream)
+TSR_STREAM_SUBMIT_THREAD = 2  # CUDA/HIP: ops are queued for a per-stream submission thread
 
 class tsr_distribution(enum.IntEnum):
     """C enum tsr_distribution."""

@@ -37,6 +37,9 @@ Status GpuMemory::allocate(size_t bytes, void** out) {
 }
 
 void GpuMemory::free(void* ptr) {
+  // Queued ops may still name this block: they reach the driver first, and
+  // the driver's free waits for them.
+  queues_->flush_all();
   DeviceGuard guard(device_);
   // A failure here means the device already faulted; the next synchronizing
   // call reports that fault, so this one is not reported twice.
@@ -45,6 +48,7 @@ void GpuMemory::free(void* ptr) {
 
 void* GpuMemory::create_fence(BackendStream* stream) {
   auto* s = static_cast<GpuStream*>(stream);
+  s->flush();  // the fence must follow the queued ops that use the block
   gpuEvent_t e = nullptr;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -81,6 +85,7 @@ void GpuMemory::destroy_fence(void* fence) {
 }
 
 Status GpuMemory::zero(void* base, int64_t offset, size_t bytes, BackendStream* stream) {
+  stream->flush();
   TSR_GPU_DEVICE_SCOPE(device_);
   TSR_GPU_TRY(gpuMemsetAsync(static_cast<char*>(base) + offset, 0, bytes,
                              static_cast<GpuStream*>(stream)->get()),
@@ -148,14 +153,25 @@ Status PinnedStaging::acquire(Slot** out) {
 // ------------------------------------------------------------ GpuContext
 
 GpuContext::GpuContext(const DeviceFacts& facts, const ContextConfig& config, GemmPath gemm)
-    : facts_(facts), config_(config), gemm_(gemm), memory_(facts.index), staging_(facts.index, &syncs_) {}
+    : facts_(facts), config_(config), gemm_(gemm), memory_(facts.index, &queues_),
+      staging_(facts.index, &syncs_) {}
 
 GpuContext::~GpuContext() { destroy_blas(blas_); }
 
 Status GpuContext::create_stream(uint32_t flags, BackendStream** out) {
   GpuStream* s = nullptr;
   Status st = GpuStream::create(facts_.index, flags, &syncs_, &s);
-  if (st.ok()) *out = s;
+  if (!st.ok()) return st;
+  if ((flags & TSR_STREAM_SUBMIT_THREAD) && submit_thread_enabled()) {
+    try {
+      s->start_submit_thread([this, s](const OpCall& call) { return run_now(call, *s); }, &queues_);
+    } catch (const std::exception& e) {  // std::thread could not start one
+      delete s;
+      return Status::Err(TSR_ERROR_INTERNAL,
+                         std::string("starting a stream's submission thread: ") + e.what());
+    }
+  }
+  *out = s;
   return st;
 }
 

@@ -28,7 +28,7 @@ struct DeviceFacts {
 // Fences are pooled events, so a free on another stream costs no creation.
 class GpuMemory : public DeviceMemory {
  public:
-  explicit GpuMemory(int device) : device_(device) {}
+  GpuMemory(int device, SubmitQueues* queues) : device_(device), queues_(queues) {}
   ~GpuMemory() override;
   Status allocate(size_t bytes, void** out) override;
   void free(void* ptr) override;
@@ -39,6 +39,7 @@ class GpuMemory : public DeviceMemory {
 
  private:
   int device_;
+  SubmitQueues* queues_;  // flushed before memory goes back to the driver
   std::mutex mu_;
   std::vector<gpuEvent_t> idle_fences_;
 };
@@ -89,6 +90,7 @@ class GpuContext : public BackendContext {
   Status create_stream(uint32_t flags, BackendStream** out) override;
   Status wrap_stream(void* native, BackendStream** out) override;
   Status create_event(BackendEvent** out) override;
+  // Runs the op, or queues it for the stream's submission thread.
   Status run(const OpCall& call, BackendStream* stream) override;
   Status upload(const TensorDesc& dst, const void* src, size_t bytes,
                 BackendStream* stream) override;
@@ -103,10 +105,14 @@ class GpuContext : public BackendContext {
   Status blas(BlasLt** out);
 
  private:
+  // Makes the driver calls of one op on `stream` (gpu_dispatch.cpp).
+  Status run_now(const OpCall& call, GpuStream& stream);
+
   DeviceFacts facts_;
   ContextConfig config_;
   GemmPath gemm_;
   std::atomic<int64_t> syncs_{0};  // waits inside the backend (staging, scratch growth)
+  SubmitQueues queues_;            // before memory_, which flushes them
   GpuMemory memory_;
   PinnedStaging staging_;
   std::mutex blas_mu_;

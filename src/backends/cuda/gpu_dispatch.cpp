@@ -23,6 +23,14 @@ class StreamScratch : public ScratchSource {
 
 Status GpuContext::run(const OpCall& call, BackendStream* stream) {
   auto& s = *static_cast<GpuStream*>(stream);
+  if (SubmitQueue* q = s.submit_queue()) {
+    q->push(call);
+    return Status::Ok();
+  }
+  return run_now(call, s);
+}
+
+Status GpuContext::run_now(const OpCall& call, GpuStream& s) {
   TSR_GPU_DEVICE_SCOPE(facts_.index);
   StreamScratch scratch(s);
   LaunchEnv env;

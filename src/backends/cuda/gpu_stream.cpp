@@ -20,6 +20,11 @@ GpuStream::GpuStream(int device, gpuStream_t native, bool owned, std::atomic<int
     : device_(device), stream_(native), owned_(owned), sync_counter_(sync_counter) {}
 
 GpuStream::~GpuStream() {
+  // The worker may still be launching: stop it first (it flushes).
+  if (queue_) {
+    queues_->remove(queue_.get());
+    queue_.reset();
+  }
   // The core synchronizes a stream before destroying it; errors here have
   // nobody to go to, so they are dropped deliberately.
   DeviceGuard guard(device_);
@@ -45,15 +50,41 @@ Status GpuStream::async_failure(gpuError_t err, const char* call) {
   return Status::Err(TSR_ERROR_ASYNC, msg);
 }
 
+void GpuStream::start_submit_thread(SubmitQueue::Runner runner, SubmitQueues* queues) {
+  queue_ = std::make_unique<SubmitQueue>(std::move(runner));
+  queues_ = queues;
+  queues_->add(queue_.get());
+}
+
+void GpuStream::flush() {
+  if (queue_) queue_->flush();
+}
+
+Status GpuStream::flush_and_check() {
+  if (!queue_) return Status::Ok();
+  queue_->flush();
+  return queue_->take_error();
+}
+
+void* GpuStream::native_handle() {
+  // The caller is about to use the native stream directly: what Tessera
+  // queued before must be on it first.
+  flush();
+  return stream_;
+}
+
 Status GpuStream::synchronize() {
+  Status queued = flush_and_check();
   gpuError_t err = gpuStreamSynchronize(stream_);
   if (err != gpuSuccess) return async_failure(err, "gpuStreamSynchronize");
   last_op_.store(nullptr, std::memory_order_relaxed);
   ops_since_sync_.store(0, std::memory_order_relaxed);
-  return Status::Ok();
+  return queued;
 }
 
 Status GpuStream::query(bool* done) {
+  Status queued = flush_and_check();
+  if (!queued.ok()) return queued;
   gpuError_t err = gpuStreamQuery(stream_);
   if (err == gpuErrorNotReady) {
     *done = false;
@@ -65,11 +96,13 @@ Status GpuStream::query(bool* done) {
 }
 
 Status GpuStream::record(BackendEvent* event) {
+  flush();
   TSR_GPU_TRY(gpuEventRecord(static_cast<GpuEvent*>(event)->get(), stream_), "recording an event");
   return Status::Ok();
 }
 
 Status GpuStream::wait(BackendEvent* event) {
+  flush();
   TSR_GPU_TRY(gpuStreamWaitEvent(stream_, static_cast<GpuEvent*>(event)->get(), 0),
               "making a stream wait for an event");
   return Status::Ok();

@@ -8,8 +8,10 @@
 #pragma once
 #include <atomic>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 
+#include "backends/cuda/gpu_submit_queue.h"
 #include "backends/cuda/vendor.h"
 #include "core/backend.h"
 
@@ -26,9 +28,18 @@ class GpuStream : public BackendStream {
 
   Status synchronize() override;
   Status query(bool* done) override;
-  void* native_handle() override { return stream_; }
+  void* native_handle() override;
   Status record(BackendEvent* event) override;
   Status wait(BackendEvent* event) override;
+  void flush() override;
+
+  // TSR_STREAM_SUBMIT_THREAD: from now on, run() hands ops to a worker that
+  // calls `runner`; the queue is registered in `queues` until destruction.
+  void start_submit_thread(SubmitQueue::Runner runner, SubmitQueues* queues);
+  SubmitQueue* submit_queue() { return queue_.get(); }
+  // Hands every queued op to the driver and returns the first launch
+  // failure among them (Ok without a submission thread).
+  Status flush_and_check();
 
   gpuStream_t get() const { return stream_; }
   int device() const { return device_; }
@@ -60,6 +71,8 @@ class GpuStream : public BackendStream {
   std::atomic<int64_t>* sync_counter_;  // the context's backend-internal waits
   std::atomic<const char*> last_op_{nullptr};
   std::atomic<int64_t> ops_since_sync_{0};
+  SubmitQueues* queues_ = nullptr;
+  std::unique_ptr<SubmitQueue> queue_;  // destroyed first (see ~GpuStream)
   std::mutex scratch_mu_;
   void* scratch_ = nullptr;
   size_t scratch_bytes_ = 0;

@@ -14,6 +14,7 @@ namespace tsr::gpu {
 Status GpuContext::upload(const TensorDesc& dst, const void* src, size_t bytes,
                           BackendStream* stream) {
   auto* s = static_cast<GpuStream*>(stream);
+  s->flush();  // the copy follows the ops queued before it
   TSR_GPU_DEVICE_SCOPE(facts_.index);
   std::lock_guard<std::mutex> lock(staging_.mutex());
   char* d = dst.ptr<char>();
@@ -36,6 +37,8 @@ Status GpuContext::upload(const TensorDesc& dst, const void* src, size_t bytes,
 
 Status GpuContext::download(void* dst, const TensorDesc& src, size_t bytes, BackendStream* stream) {
   auto* s = static_cast<GpuStream*>(stream);
+  Status queued = s->flush_and_check();  // a queued op's launch failure is this read's to report
+  if (!queued.ok()) return queued;
   TSR_GPU_DEVICE_SCOPE(facts_.index);
   std::lock_guard<std::mutex> lock(staging_.mutex());
   const char* d = src.ptr<const char>();

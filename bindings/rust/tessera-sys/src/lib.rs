@@ -66,6 +66,7 @@ pub const TSR_CONTEXT_DETERMINISTIC: u32 = 4;
 
 pub const TSR_STREAM_DEFAULT: u32 = 0;
 pub const TSR_STREAM_NON_BLOCKING: u32 = 1;
+pub const TSR_STREAM_SUBMIT_THREAD: u32 = 2;
 
 pub type tsr_distribution = i32;
 pub const TSR_RANDOM_UNIFORM: tsr_distribution = 0;

@@ -209,6 +209,8 @@ impl StreamFlags {
     pub const DEFAULT: Self = Self(0);
     /// CUDA: cudaStreamNonBlocking (no implicit sync with the legacy NULL stream) (`TSR_STREAM_NON_BLOCKING`)
     pub const NON_BLOCKING: Self = Self(1);
+    /// CUDA/HIP: ops are queued for a per-stream submission thread (`TSR_STREAM_SUBMIT_THREAD`)
+    pub const SUBMIT_THREAD: Self = Self(2);
 }
 
 impl core::ops::BitOr for StreamFlags {
