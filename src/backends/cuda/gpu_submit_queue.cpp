@@ -42,9 +42,14 @@ SubmitQueue::~SubmitQueue() {
 void SubmitQueue::push(const OpCall& call) {
   std::lock_guard<std::mutex> lock(push_mu_);
   const uint64_t h = head_.load(std::memory_order_relaxed);
+  // Full: the worker frees a slot per launch (microseconds), so poll its
+  // tail gently rather than keep pulling that cache line away from it.
   for (int spins = 0; h - tail_.load(std::memory_order_acquire) >= kSlots; ++spins) {
-    if (spins < 1000) cpu_relax();
-    else std::this_thread::yield();
+    if (spins < 1000) {
+      for (int i = 0; i < 16; ++i) cpu_relax();
+    } else {
+      std::this_thread::yield();
+    }
   }
   ring_[h % kSlots] = call;
   head_.store(h + 1, std::memory_order_seq_cst);
@@ -83,10 +88,22 @@ bool SubmitQueue::spin_for_work(uint64_t tail) const {
   }
 }
 
+// Pulls a slot's cache lines towards this core ahead of use: the calling
+// thread wrote them on its own core, and the worker would otherwise stall on
+// each line in turn while it reads the op.
+static void prefetch_call(const OpCall& call) {
+  const char* p = reinterpret_cast<const char*>(&call);
+  for (size_t off = 0; off < sizeof(OpCall); off += 64) __builtin_prefetch(p + off);
+}
+
 void SubmitQueue::work() {
+  // The head as last read: re-read only when the worker has caught up with
+  // it, so a busy worker does not pull head_'s line across cores every op.
+  uint64_t known_head = 0;
   for (;;) {
     const uint64_t t = tail_.load(std::memory_order_relaxed);
-    if (head_.load(std::memory_order_acquire) == t && !spin_for_work(t)) {
+    if (known_head == t) known_head = head_.load(std::memory_order_acquire);
+    if (known_head == t && !spin_for_work(t)) {
       std::unique_lock<std::mutex> lock(sleep_mu_);
       sleeping_.store(true, std::memory_order_seq_cst);
       wake_.wait(lock, [&] { return stop_ || head_.load(std::memory_order_seq_cst) != t; });
@@ -94,6 +111,8 @@ void SubmitQueue::work() {
       if (head_.load(std::memory_order_acquire) == t) return;  // stopped with nothing queued
       continue;
     }
+    if (known_head == t) continue;  // spin_for_work saw a new op: read the head again
+    if (t + 1 < known_head) prefetch_call(ring_[(t + 1) % kSlots]);
     const OpCall& call = ring_[t % kSlots];
     Status st = run_(call);
     if (!st.ok()) {
