@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -146,6 +148,32 @@ inline ::testing::AssertionResult same_values(tsr_tensor cpu, tsr_tensor gpu, do
     return r << "\n  " << bad << " of " << a.data.size() << " differ";
   }
   return all_close(b, a.data, tol);
+}
+
+// A kernel that faults (an op on a wrapped bogus device pointer) poisons the
+// GPU context for the rest of the process, so callers run this in a child
+// (EXPECT_EXIT): it exits 0 only when the fault surfaces at the next
+// synchronize as TSR_ERROR_ASYNC naming the op. `default_stream_flags` picks
+// the kind of stream the op is queued on.
+[[noreturn]] inline void fault_and_report(tsr_device_kind kind, uint32_t default_stream_flags) {
+  tsr_context_options o{};
+  o.size = sizeof(o);
+  o.device_kind = kind;
+  o.default_stream_flags = default_stream_flags;
+  tsr_context c = nullptr;
+  if (tsr_context_create(&o, &c) != TSR_OK) std::exit(2);
+  const int64_t n = 1 << 20;
+  tsr_tensor bad = nullptr, out = nullptr;
+  if (tsr_tensor_wrap(c, reinterpret_cast<void*>(uintptr_t(0x10000)), &n, nullptr, 1, TSR_FLOAT32,
+                      nullptr, nullptr, &bad) != TSR_OK)
+    std::exit(3);
+  if (tsr_unary(TSR_SQRT, bad, nullptr, &out) != TSR_OK) std::exit(4);  // enqueued: no error yet
+  tsr_status st = tsr_context_synchronize(c);
+  const std::string msg = tsr_last_error_message();
+  std::fprintf(stderr, "status %s: %s\n", tsr_status_string(st), msg.c_str());
+  if (st != TSR_ERROR_ASYNC) std::exit(5);
+  if (msg.find("'sqrt'") == std::string::npos) std::exit(6);
+  std::exit(0);
 }
 
 }  // namespace tsrtest
